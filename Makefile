@@ -1,0 +1,32 @@
+# Two commands do all set-up: `make run` (sample extracts → warehouse → checks → published
+# marts → report) and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint sample ui clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	@test -d "$${CCHC_LANDING_DIR:-data/landing}" || $(BIN)/cchc sample
+	$(BIN)/cchc run
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q
+
+sample: $(STAMP)
+	$(BIN)/cchc sample
+
+ui: $(STAMP)
+	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/data/dagster} $(BIN)/dagster dev -w workspace.yaml
+
+clean:
+	rm -rf data

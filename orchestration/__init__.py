@@ -1,0 +1,1 @@
+"""Dagster definitions, resources and the `cchc` command line for the CCHC warehouse."""

@@ -1,0 +1,43 @@
+"""The one `Definitions` of the CCHC warehouse, assembled from the per-concern modules."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from orchestration.defs.raw.assets import RAW_ASSETS
+from orchestration.defs.raw.sensors import build_landing_sensor
+from orchestration.resources import landing_zone
+from orchestration.settings import Settings, load_settings
+
+JOB_NAME = "nightly"
+#: Runs share one DuckDB file: never more than one at a time (see dagster.yaml).
+JOB_TAGS = {
+    "cchc/warehouse": "working",
+    "dagster/max_retries": "2",
+    "dagster/retry_strategy": "FROM_FAILURE",
+}
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    assets = [*RAW_ASSETS]
+    raw_keys = {k for a in RAW_ASSETS for k in a.keys}
+    downstream = [k for a in assets for k in a.keys if k not in raw_keys]
+    job = dg.define_asset_job(
+        JOB_NAME,
+        selection=dg.AssetSelection.all(),
+        tags=JOB_TAGS,
+        description="Ingest → dbt → quality checks → publish.",
+    )
+    return dg.Definitions(
+        assets=assets,
+        jobs=[job],
+        sensors=[build_landing_sensor(JOB_NAME, downstream)],
+        resources={
+            "duckdb": DuckDBResource(database=str(settings.warehouse)),
+            "landing": landing_zone(settings),
+        },
+    )
+
+
+defs = build_definitions(load_settings())

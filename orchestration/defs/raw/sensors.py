@@ -1,0 +1,50 @@
+"""Notice new or re-delivered (source, day) landing folders and request exactly those loads."""
+
+import json
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.partitions import range_tags
+from orchestration.resources import LandingZone
+from sources.contracts import CONTRACTS
+from sources.landing import deliveries
+
+
+def changed_deliveries(landing: Path, seen: dict[str, str]) -> tuple[dict[str, list[str]], dict]:
+    """({source: [changed days]}, new {source/day: fingerprint}) against `seen`."""
+    changed: dict[str, list[str]] = {}
+    current: dict[str, str] = {}
+    for source in CONTRACTS:
+        for day, delivery in deliveries(landing, source).items():
+            key = f"{source}/{day}"
+            current[key] = delivery.fingerprint
+            if seen.get(key) != delivery.fingerprint:
+                changed.setdefault(source, []).append(day)
+    return changed, current
+
+
+def build_landing_sensor(job_name: str, downstream: list[dg.AssetKey]) -> dg.SensorDefinition:
+    """One run per tick over the changed days' range: the changed sources plus everything
+    downstream of raw. Days in the range that did not change are skipped by fingerprint."""
+
+    @dg.sensor(
+        name="landing_sensor",
+        job_name=job_name,
+        minimum_interval_seconds=300,
+        description="Requests a load of every new or re-delivered landing folder.",
+    )
+    def landing_sensor(context: dg.SensorEvaluationContext, landing: LandingZone):
+        seen = json.loads(context.cursor) if context.cursor else {}
+        changed, current = changed_deliveries(Path(landing.path), seen)
+        if not changed:
+            return dg.SkipReason("No new or re-delivered landing folders.")
+        days = sorted({d for ds in changed.values() for d in ds})
+        context.update_cursor(json.dumps(current))
+        return dg.RunRequest(
+            run_key=f"landing-{hash(json.dumps(current, sort_keys=True)) & 0xFFFFFFFF:08x}",
+            asset_selection=[dg.AssetKey(["raw", s]) for s in sorted(changed)] + downstream,
+            tags={**range_tags(days[0], days[-1]), "cchc/trigger": "landing_sensor"},
+        )
+
+    return landing_sensor

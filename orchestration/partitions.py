@@ -1,0 +1,22 @@
+"""The daily extract-date partitions shared by every raw asset."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.settings import load_settings
+
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+#: One partition per landing folder date; `end_offset=1` so today's folder is loadable.
+EXTRACT_DATES = dg.DailyPartitionsDefinition(
+    start_date=load_settings().first_extract_date,
+    end_offset=1,
+    timezone="Asia/Ho_Chi_Minh",
+)
+
+
+def range_tags(first: str, last: str) -> dict[str, str]:
+    """Run tags asking for one run over the partitions `first`..`last` (single-run backfill)."""
+    return {RANGE_START_TAG: first, RANGE_END_TAG: last}
