@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dagster as dg
+from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
+from orchestration.defs.dbt.assets import cchc_dbt_models
+from orchestration.defs.dbt.project import DBT_EXECUTABLE, PROJECT
 from orchestration.defs.raw.assets import RAW_ASSETS
 from orchestration.defs.raw.sensors import build_landing_sensor
 from orchestration.resources import landing_zone
@@ -20,7 +23,7 @@ JOB_TAGS = {
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
-    assets = [*RAW_ASSETS]
+    assets = [*RAW_ASSETS, cchc_dbt_models]
     raw_keys = {k for a in RAW_ASSETS for k in a.keys}
     downstream = [k for a in assets for k in a.keys if k not in raw_keys]
     job = dg.define_asset_job(
@@ -36,6 +39,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         resources={
             "duckdb": DuckDBResource(database=str(settings.warehouse)),
             "landing": landing_zone(settings),
+            "dbt": DbtCliResource(project_dir=PROJECT, dbt_executable=DBT_EXECUTABLE),
         },
     )
 

@@ -59,20 +59,22 @@ def pending(settings: Settings) -> dict[str, list[str]]:
     return out
 
 
-def run(settings: Settings) -> RunOutcome:
+def run(settings: Settings, instance: dg.DagsterInstance | None = None) -> RunOutcome:
+    """One run of the nightly job; `instance` defaults to the persistent one (DAGSTER_HOME)."""
     changed = pending(settings)
     defs = build_definitions(settings)
     job = defs.resolve_job_def(JOB_NAME)
     raw_keys = {dg.AssetKey(["raw", s]) for s in CONTRACTS}
-    all_keys = set(defs.resolve_asset_graph().get_all_asset_keys())
-    selection = [k for k in all_keys if k not in raw_keys]
+    graph = defs.resolve_asset_graph()
+    executable = [k for k in graph.get_all_asset_keys() if graph.get(k).is_executable]
+    selection = [k for k in executable if k not in raw_keys]
     selection += [dg.AssetKey(["raw", s]) for s in changed]
     tags = {"cchc/trigger": "cli"}
     if changed:
         days = sorted({d for ds in changed.values() for d in ds})
         tags |= range_tags(days[0], days[-1])
     result = job.execute_in_process(
-        instance=get_instance(settings),
+        instance=instance or get_instance(settings),
         asset_selection=selection,
         tags=tags,
         raise_on_error=False,

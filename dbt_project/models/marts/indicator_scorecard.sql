@@ -1,0 +1,206 @@
+-- Every indicator for every month, quarter and year, for the province and for each current
+-- agency, recomputed from counts (never averaged from monthly rates), against the plan.
+with dossier_months as (
+    select * from {{ ref('fct_dossier_monthly') }}
+),
+
+document_months as (
+    select * from {{ ref('fct_signed_document_monthly') }}
+),
+
+staffing as (
+    select * from {{ ref('fct_headcount_reduction') }}
+),
+
+disbursement as (
+    select * from {{ ref('fct_disbursement_monthly') }}
+),
+
+agencies as (
+    select * from {{ ref('int_agencies_rolled_up') }}
+),
+
+targets as (
+    select * from {{ ref('plan_targets') }}
+),
+
+period_types as (
+    select unnest(['month', 'quarter', 'year']) as period_type
+),
+
+-- Monthly (numerator, denominator) per agency for the count-based indicators.
+monthly_counts as (
+    select month, agency_code, indicator_code, numerator, denominator
+    from dossier_months
+    unpivot (
+        (numerator, denominator) for indicator_code in (
+            (on_time_count, completed_count) as 'on_time_rate',
+            (apology_count, late_count) as 'apology_rate',
+            (online_count, online_eligible_count) as 'online_rate',
+            (full_online_count, full_online_eligible_count) as 'full_online_rate',
+            (digitized_count, received_count) as 'digitization_rate',
+            (result_digitized_count, completed_count) as 'result_digitization_rate',
+            (online_payment_count, fee_dossier_count) as 'online_payment_rate',
+            (satisfied_count, rated_count) as 'satisfaction_rate'
+        )
+    )
+    union all
+    select month, agency_code, 'signed_document_rate', fully_signed_count, document_count
+    from document_months
+),
+
+count_periods as (
+    select
+        cast(date_trunc(period_types.period_type, monthly_counts.month) as date) as period_start,
+        period_types.period_type,
+        monthly_counts.agency_code,
+        monthly_counts.indicator_code,
+        sum(monthly_counts.numerator) as numerator,
+        sum(monthly_counts.denominator) as denominator
+    from monthly_counts
+    cross join period_types
+    group by all
+),
+
+count_scopes as (
+    select period_start, period_type, agency_code as scope, indicator_code,
+           numerator, denominator
+    from count_periods
+    union all
+    select period_start, period_type, 'province', indicator_code,
+           sum(numerator), sum(denominator)
+    from count_periods
+    group by all
+),
+
+-- Headcount: the latest snapshot in the period, quota (biên chế) summed over categories.
+staffing_periods as (
+    select
+        cast(date_trunc(period_types.period_type, staffing.snapshot_date) as date) as period_start,
+        period_types.period_type,
+        staffing.agency_code,
+        staffing.snapshot_date,
+        sum(staffing.baseline_quota - staffing.quota) as numerator,
+        sum(staffing.baseline_quota) as denominator
+    from staffing
+    cross join period_types
+    where staffing.baseline_quota is not null
+    group by all
+),
+
+staffing_scopes as (
+    select
+        period_start,
+        period_type,
+        case when agency_code = 'PROVINCE' then 'province' else agency_code end as scope,
+        'headcount_reduction_rate' as indicator_code,
+        arg_max(numerator, snapshot_date) as numerator,
+        arg_max(denominator, snapshot_date) as denominator
+    from staffing_periods
+    group by all
+),
+
+-- Disbursement of plan year Y: as of the period's end (a year's period runs to 31 January
+-- Y+1), or of the latest extract date if earlier. The monthly mart row of that month holds
+-- exactly those amounts.
+disbursement_periods as (
+    select distinct
+        cast(date_trunc(period_types.period_type, disbursement.month) as date) as period_start,
+        period_types.period_type,
+        disbursement.plan_year
+    from disbursement
+    cross join period_types
+    where year(disbursement.month) = disbursement.plan_year
+),
+
+disbursement_as_of as (
+    select
+        disbursement_periods.*,
+        least(
+            case period_type
+                when 'year' then make_date(plan_year + 1, 1, 1)
+                else cast(date_trunc('month', period_start + to_months(
+                    case period_type when 'quarter' then 2 else 0 end)) as date)
+            end,
+            (select max(month) from disbursement)
+        ) as source_month
+    from disbursement_periods
+),
+
+disbursement_lines as (
+    select
+        disbursement_as_of.period_start,
+        disbursement_as_of.period_type,
+        coalesce(agencies.current_agency_code, disbursement.investor_code) as agency_code,
+        disbursement.disbursed_amount,
+        disbursement.plan_amount
+    from disbursement_as_of
+    inner join disbursement
+        on disbursement.plan_year = disbursement_as_of.plan_year
+        and disbursement.month = disbursement_as_of.source_month
+    left join agencies on agencies.agency_code = disbursement.investor_code
+),
+
+disbursement_scopes as (
+    select period_start, period_type, agency_code as scope, 'disbursement_rate' as indicator_code,
+           sum(disbursed_amount) as numerator, sum(plan_amount) as denominator
+    from disbursement_lines
+    group by all
+    union all
+    select period_start, period_type, 'province', 'disbursement_rate',
+           sum(disbursed_amount), sum(plan_amount)
+    from disbursement_lines
+    group by all
+),
+
+all_scopes as (
+    select * from count_scopes
+    union all by name
+    select * from staffing_scopes
+    union all by name
+    select * from disbursement_scopes
+),
+
+valued as (
+    select
+        all_scopes.period_start,
+        cast(
+            all_scopes.period_start + case all_scopes.period_type
+                when 'month' then interval 1 month
+                when 'quarter' then interval 3 month
+                else interval 1 year
+            end - interval 1 day as date
+        ) as period_end,
+        all_scopes.period_type,
+        all_scopes.scope,
+        all_scopes.indicator_code,
+        cast(all_scopes.numerator as double) as numerator,
+        cast(all_scopes.denominator as double) as denominator,
+        {{ safe_ratio('all_scopes.numerator', 'all_scopes.denominator') }} as value,
+        targets.target,
+        targets.comparison,
+        targets.target_source
+    from all_scopes
+    left join targets
+        on targets.indicator_code = all_scopes.indicator_code
+        and targets.plan_year = year(all_scopes.period_start)
+)
+
+select
+    period_start,
+    period_end,
+    period_type,
+    scope,
+    indicator_code,
+    numerator,
+    denominator,
+    value,
+    target,
+    target_source,
+    case
+        when value is null or target is null then 'no_data'
+        when comparison = '>' and value > target then 'met'
+        when comparison = '>=' and value >= target then 'met'
+        else 'not_met'
+    end as status
+from valued

@@ -1,0 +1,40 @@
+"""dbt models as Dagster assets: raw → staging → intermediate → marts, tests as checks."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.defs.dbt.project import PROJECT, ensure_manifest
+
+
+class SchemaTranslator(DagsterDbtTranslator):
+    """One rule: a model's schema (= its dbt folder) is its key prefix and its asset group.
+
+    Sources keep dagster-dbt's default key (`raw/<table>`), which is exactly the key of the
+    raw ingestion asset that fills that table, so the graph has no gap.
+    """
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return None
+        return dbt_resource_props["schema"]
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return ["team:cchc-data"]
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    project=PROJECT,
+    dagster_dbt_translator=SchemaTranslator(),
+)
+def cchc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """`dbt build`: models, seeds and tests in one invocation (one start-up cost per run)."""
+    yield from dbt.cli(["build"], context=context).stream()

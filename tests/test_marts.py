@@ -1,0 +1,245 @@
+"""Every mart number of the hand-made province (tests/fixture_province.py), by hand."""
+
+from datetime import date
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.pipeline import run
+from orchestration.settings import load_settings
+from tests import fixture_province
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    root = tmp_path_factory.mktemp("province")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CCHC_DATA_DIR", str(root / "data"))
+        settings = load_settings()
+        fixture_province.write(settings.landing_dir)
+        outcome = run(settings, dg.DagsterInstance.ephemeral())
+        assert outcome.success, outcome.failures
+        con = duckdb.connect(str(settings.warehouse), read_only=True)
+        yield con
+        con.close()
+
+
+def one(con, sql: str, *params):
+    rows = con.execute(sql, list(params)).fetchall()
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def dossier_month(con, month: str, agency: str, level: str) -> dict:
+    cur = con.execute(
+        "select * from marts.fct_dossier_monthly where month = ? and agency_code = ?"
+        " and procedure_level = ?",
+        [month, agency, level],
+    )
+    names = [d[0] for d in cur.description]
+    rows = cur.fetchall()
+    assert len(rows) == 1, rows
+    return dict(zip(names, rows[0], strict=True))
+
+
+def test_province_level_january(warehouse):
+    # D1..D5 at Sở Tài chính (D3 via the merger chain H57.41 → H57.01 → H31.02); D4 withdrawn.
+    m = dossier_month(warehouse, "2026-01-01", "H31.02", "province")
+    assert m["received_count"] == 4  # D1 D2 D3 D5
+    assert (m["online_eligible_count"], m["online_count"]) == (3, 2)  # partial: D1 D2 D5
+    assert m["online_rate"] == pytest.approx(2 / 3)
+    assert (m["full_online_eligible_count"], m["full_online_rate"]) == (0, None)
+    assert m["completed_count"] == 3  # D1 D2 D3 (D5 completes in February)
+    assert m["on_time_count"] == 1  # D1, completed on its (bare-date) due day
+    assert m["on_time_rate"] == pytest.approx(1 / 3)
+    assert (m["late_count"], m["apology_count"], m["apology_rate"]) == (2, 1, 0.5)
+    assert (m["digitized_count"], m["digitization_rate"]) == (3, 0.75)  # D1 D3 D5
+    assert m["result_digitized_count"] == 1
+    assert m["result_digitization_rate"] == pytest.approx(1 / 3)
+    assert (m["fee_dossier_count"], m["online_payment_rate"]) == (0, None)
+    assert (m["rated_count"], m["satisfied_count"], m["satisfaction_rate"]) == (2, 1, 0.5)
+
+
+def test_completion_counts_in_month_of_completion(warehouse):
+    m = dossier_month(warehouse, "2026-02-01", "H31.02", "province")
+    assert (m["received_count"], m["completed_count"], m["on_time_count"]) == (0, 1, 1)
+    assert (m["rated_count"], m["satisfied_count"], m["satisfaction_rate"]) == (1, 1, 1.0)
+    assert (m["online_rate"], m["digitization_rate"]) == (None, None)
+
+
+def test_commune_level_january_latest_version_and_exclusions(warehouse):
+    # D7 processing, D8 completed exactly at due_at (its latest version), D9 cancelled.
+    m = dossier_month(warehouse, "2026-01-01", "H31.101", "commune")
+    assert m["received_count"] == 2
+    assert (m["full_online_eligible_count"], m["full_online_count"]) == (2, 1)
+    assert m["full_online_rate"] == 0.5
+    assert (m["completed_count"], m["on_time_count"], m["on_time_rate"]) == (1, 1, 1.0)
+    assert (m["fee_dossier_count"], m["online_payment_count"]) == (2, 1)
+    assert m["online_payment_rate"] == 0.5
+    assert (m["digitized_count"], m["late_count"], m["apology_rate"]) == (1, 0, None)
+
+
+def test_merged_commune_history_counts_to_successor(warehouse):
+    m = dossier_month(warehouse, "2025-06-01", "H31.101", "commune")
+    assert (m["received_count"], m["full_online_count"], m["online_payment_count"]) == (1, 1, 1)
+    assert warehouse.execute(
+        "select count(*) from marts.fct_dossier_monthly where agency_code like 'H31.D01%'"
+        " or agency_code like 'H57%'"
+    ).fetchone() == (0,)
+
+
+def test_dim_agency_maps_every_unit_to_todays_unit(warehouse):
+    rows = dict(
+        warehouse.execute(
+            "select agency_code, current_agency_code from marts.dim_agency"
+        ).fetchall()
+    )
+    assert rows == {
+        "H31.02": "H31.02",
+        "H57.01": "H31.02",
+        "H57.41": "H31.02",
+        "H31.D01": "H31.101",
+        "H31.D01.01": "H31.101",
+        "H31.101": "H31.101",
+    }
+    current = {
+        c
+        for (c,) in warehouse.execute(
+            "select agency_code from marts.dim_agency where is_current"
+        ).fetchall()
+    }
+    assert current == {"H31.02", "H31.101"}
+
+
+def test_signed_documents(warehouse):
+    row = one(
+        warehouse,
+        "select document_count, electronic_count, fully_signed_count,"
+        " signed_document_rate from marts.fct_signed_document_monthly",
+    )
+    assert row[:3] == (3, 2, 1)  # the secret document counts nowhere
+    assert row[3] == pytest.approx(1 / 3)
+
+
+def test_headcount_reduction_1838_minus_168(warehouse):
+    row = one(
+        warehouse,
+        "select baseline_date, baseline_quota, quota, quota_reduction,"
+        " quota_reduction_rate, baseline_headcount, headcount,"
+        " headcount_reduction, headcount_reduction_rate"
+        " from marts.fct_headcount_reduction where agency_code = 'H31.02'"
+        " and snapshot_date = '2026-06-30'",
+    )
+    assert row[:4] == (date(2025, 12, 31), 1838, 1670, 168)
+    assert round(row[4], 4) == 0.0914  # 9.14 %
+    assert row[5:8] == (1800, 1700, 100)
+    assert row[8] == pytest.approx(100 / 1800)
+    province = one(
+        warehouse,
+        "select baseline_quota, quota, quota_reduction_rate"
+        " from marts.fct_headcount_reduction where agency_code ="
+        " 'PROVINCE' and snapshot_date = '2026-06-30'",
+    )
+    assert province[:2] == (1878, 1708)
+    assert province[2] == pytest.approx(170 / 1878)
+
+
+@pytest.mark.parametrize(
+    ("month", "plan", "disbursed"),
+    [
+        ("2024-12-01", 1_000_000_000, 0),
+        ("2025-03-01", 1_000_000_000, 100_000_000),
+        ("2025-07-01", 800_000_000, 100_000_000),  # plan adjusted on 10 July
+        ("2025-08-01", 800_000_000, 400_000_000),
+        ("2025-11-01", 800_000_000, 350_000_000),  # a refund
+        ("2026-01-01", 800_000_000, 550_000_000),  # a January payment of plan year 2025
+        ("2026-06-01", 800_000_000, 550_000_000),
+    ],
+)
+def test_disbursement_line(warehouse, month, plan, disbursed):
+    row = one(
+        warehouse,
+        "select plan_amount, disbursed_amount, disbursement_rate"
+        " from marts.fct_disbursement_monthly where project_code = 'DA1'"
+        " and month = ?",
+        month,
+    )
+    assert row == (plan, disbursed, pytest.approx(disbursed / plan))
+
+
+def test_disbursement_rows_span_first_decision_to_latest_extract(warehouse):
+    months = warehouse.execute(
+        "select min(month), max(month), count(*)"
+        " from marts.fct_disbursement_monthly"
+        " where project_code = 'DA1'"
+    ).fetchone()
+    assert months == (date(2024, 12, 1), date(2026, 6, 1), 19)
+    # the payment without a capital source belongs to DA2's only plan line
+    assert one(
+        warehouse,
+        "select disbursed_amount from marts.fct_disbursement_monthly"
+        " where project_code = 'DA2' and month = '2026-01-01'",
+    ) == (50_000_000,)
+
+
+def score(con, indicator, period_type, start, scope="province"):
+    return one(
+        con,
+        "select numerator, denominator, value, target, status"
+        " from marts.indicator_scorecard where indicator_code = ? and"
+        " period_type = ? and period_start = ? and scope = ?",
+        indicator,
+        period_type,
+        start,
+        scope,
+    )
+
+
+def test_scorecard_recomputes_quarters_from_counts(warehouse):
+    # Q1 2026 completed: D1 D2 D3 (Jan, H31.02), D8 (Jan, H31.101), D5 (Feb): 3 on time of 5.
+    assert score(warehouse, "on_time_rate", "quarter", "2026-01-01") == (3, 5, 0.6, 0.98, "not_met")
+    # monthly rates 1/3, 1/1 … averaged would not give 0.6
+    assert score(warehouse, "on_time_rate", "month", "2026-01-01", "H31.02")[:3] == (
+        1,
+        3,
+        pytest.approx(1 / 3),
+    )
+    assert score(warehouse, "full_online_rate", "year", "2026-01-01") == (1, 2, 0.5, 0.8, "not_met")
+    assert score(warehouse, "satisfaction_rate", "quarter", "2026-01-01") == (
+        2,
+        3,
+        pytest.approx(2 / 3),
+        0.95,
+        "not_met",
+    )
+    assert score(warehouse, "on_time_rate", "month", "2026-02-01")[4] == "met"  # 1 > 0.98
+
+
+def test_scorecard_no_data_and_targets(warehouse):
+    assert score(warehouse, "apology_rate", "month", "2026-01-01", "H31.101")[4] == "no_data"
+    assert score(warehouse, "online_rate", "month", "2026-01-01")[3:] == (None, "no_data")
+    assert score(warehouse, "on_time_rate", "month", "2025-06-01")[3:] == (None, "no_data")
+
+
+def test_scorecard_headcount_and_disbursement(warehouse):
+    assert score(warehouse, "headcount_reduction_rate", "year", "2026-01-01") == (
+        170,
+        1878,
+        pytest.approx(170 / 1878),
+        0.05,
+        "met",
+    )  # 9.05 % ≥ 5 %
+    # plan year 2025 as of 31 January 2026, plan year 2026 as of the latest extract
+    assert score(warehouse, "disbursement_rate", "year", "2025-01-01")[:3] == (
+        550_000_000,
+        800_000_000,
+        0.6875,
+    )
+    assert score(warehouse, "disbursement_rate", "year", "2026-01-01") == (
+        50_000_000,
+        500_000_000,
+        0.1,
+        1.0,
+        "not_met",
+    )
