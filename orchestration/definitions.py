@@ -8,22 +8,28 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.dbt.assets import cchc_dbt_models
 from orchestration.defs.dbt.project import DBT_EXECUTABLE, PROJECT
+from orchestration.defs.publish.assets import snapshot
+from orchestration.defs.quality.checks import GX_CHECKS
 from orchestration.defs.raw.assets import RAW_ASSETS
+from orchestration.defs.raw.checks import landing_freshness
 from orchestration.defs.raw.sensors import build_landing_sensor
+from orchestration.defs.schedules import build_nightly_schedule
 from orchestration.resources import landing_zone
 from orchestration.settings import Settings, load_settings
 
 JOB_NAME = "nightly"
-#: Runs share one DuckDB file: never more than one at a time (see dagster.yaml).
+#: Runs share one DuckDB file: never more than one at a time (see dagster.yaml). Retries
+#: are for transient failures (a crashed process), not for a gate that blocked on bad data.
 JOB_TAGS = {
     "cchc/warehouse": "working",
     "dagster/max_retries": "2",
     "dagster/retry_strategy": "FROM_FAILURE",
+    "dagster/retry_on_asset_or_op_failure": "false",
 }
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
-    assets = [*RAW_ASSETS, cchc_dbt_models]
+    assets = [*RAW_ASSETS, cchc_dbt_models, snapshot]
     raw_keys = {k for a in RAW_ASSETS for k in a.keys}
     downstream = [k for a in assets for k in a.keys if k not in raw_keys]
     job = dg.define_asset_job(
@@ -34,7 +40,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     )
     return dg.Definitions(
         assets=assets,
+        asset_checks=[*GX_CHECKS, landing_freshness],
         jobs=[job],
+        schedules=[build_nightly_schedule(JOB_NAME)],
         sensors=[build_landing_sensor(JOB_NAME, downstream)],
         resources={
             "duckdb": DuckDBResource(database=str(settings.warehouse)),

@@ -77,11 +77,33 @@ def run(settings: Settings, instance: dg.DagsterInstance | None = None) -> RunOu
         instance=instance or get_instance(settings),
         asset_selection=selection,
         tags=tags,
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         raise_on_error=False,
     )
-    failures = [
-        f"{event.step_key}: {event.step_failure_data.error.message.strip()}"
-        for event in result.all_events
-        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error
-    ]
-    return RunOutcome(result.success, result.run_id, changed, failures)
+    return RunOutcome(result.success, result.run_id, changed, _failures(result))
+
+
+def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
+    """Failed blocking checks (with the failing expectations), then failed steps."""
+    out = []
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+                failures = evaluation.metadata.get("failures")
+                detail = f" {failures.value}" if failures is not None else ""
+                out.append(
+                    f"check {evaluation.asset_key.to_user_string()}:"
+                    f"{evaluation.check_name} failed{detail}"
+                )
+        elif event.is_step_failure and event.step_failure_data:
+            data = event.step_failure_data
+            message = (
+                data.user_failure_data.description
+                if data.user_failure_data
+                else data.error.message
+                if data.error
+                else "failed"
+            )
+            out.append(f"step {event.step_key}: {message.strip()}")
+    return out

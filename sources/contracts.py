@@ -68,6 +68,8 @@ class SourceContract:
     #: (earlier, later): a row whose `later` precedes `earlier` is quarantined.
     date_order: tuple[tuple[str, str], ...] = ()
     non_negative: tuple[str, ...] = ()
+    #: A daily source silent this many days gets a freshness warning (None: not daily).
+    max_silent_days: int | None = None
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -181,6 +183,7 @@ DOSSIERS = SourceContract(
     procedure_refs=("procedure_code",),
     date_order=(("received_at", "completed_at"), ("received_at", "due_at")),
     non_negative=("fee_amount",),
+    max_silent_days=2,
     columns=(
         Column("dossier_id", "Mã hồ sơ", required=True),
         Column("procedure_code", "Mã TTHC", required=True, aliases=("Mã thủ tục",)),
@@ -207,6 +210,7 @@ DOCUMENTS = SourceContract(
     title="Văn bản đi",
     key=("document_id",),
     agency_refs=("agency_code",),
+    max_silent_days=2,
     columns=(
         Column("document_id", "Số/ký hiệu", required=True, aliases=("Mã văn bản",)),
         Column("agency_code", "Mã đơn vị", required=True, aliases=("Mã đơn vị ban hành",)),
@@ -271,6 +275,7 @@ PAYMENTS = SourceContract(
     name="payments",
     title="Giải ngân",
     key=("payment_id",),
+    max_silent_days=2,
     columns=(
         Column("payment_id", "Mã giao dịch", required=True, aliases=("Mã chứng từ",)),
         Column("project_code", "Mã dự án", required=True),

@@ -1,0 +1,66 @@
+"""The `publish` asset: the audited marts become the snapshot BI tools read."""
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from orchestration.settings import load_settings
+from quality.publish import MART_TABLES, publish
+
+MART_KEYS = [dg.AssetKey(["marts", t]) for t in MART_TABLES]
+
+
+def _check_outcomes(context: dg.AssetExecutionContext) -> tuple[list[str], int, list[str]]:
+    """(passed, failed-with-warning, failed-blocking) check names evaluated in this run."""
+    records = context.instance.all_logs(
+        context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    )
+    passed, warned, blocking = [], 0, []
+    for record in records:
+        evaluation = record.dagster_event.event_specific_data
+        name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        if evaluation.passed:
+            passed.append(name)
+        elif evaluation.severity == dg.AssetCheckSeverity.ERROR:
+            blocking.append(name)
+        else:
+            warned += 1
+    return passed, warned, blocking
+
+
+@dg.asset(
+    key=dg.AssetKey(["publish", "snapshot"]),
+    group_name="publish",
+    deps=MART_KEYS,
+    kinds={"duckdb", "parquet"},
+    owners=["team:cchc-data"],
+    description=(
+        "Copies the marts into a new DuckDB file plus Parquet and atomically replaces "
+        "$CCHC_PUBLISHED, only when every blocking check of the run passed."
+    ),
+)
+def snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    passed, warned, blocking = _check_outcomes(context)
+    if blocking:  # Dagster's blocking checks already stop us; this makes sure of it.
+        raise dg.Failure(
+            description="Blocking checks failed; the published snapshot is unchanged: "
+            + ", ".join(blocking)
+        )
+    settings = load_settings()
+    result = publish(
+        Path(duckdb.database),
+        settings.published,
+        context.run_id,
+        len(passed),
+        warned + len(blocking),
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "path": str(result.path),
+            "data_through": str(result.data_through),
+            "checks_passed": len(passed),
+            "checks_warned": warned,
+            **{f"rows_{table}": count for table, count in result.row_counts.items()},
+        }
+    )

@@ -1,0 +1,1 @@
+"""Great Expectations suites over the warehouse, and the publish gate."""

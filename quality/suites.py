@@ -1,0 +1,300 @@
+"""Great Expectations suites over the warehouse, as code.
+
+Each suite validates one query in DuckDB and is attached to one Dagster asset as one asset
+check; a suite is wholly blocking (a failure stops publishing) or a warning. Expectations
+are built lazily so that loading the Dagster definitions does not import GX (≈5 s).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sources.contracts import CONTRACTS
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    asset: tuple[str, ...]
+    query: str
+    blocking: bool
+    description: str
+    expectations: Callable[[Any, float], list]  # (gx.expectations module, max ratio) → list
+
+    @property
+    def check_name(self) -> str:
+        return self.name
+
+
+def _not_null_unique(columns: tuple[str, ...]) -> Callable[[Any, float], list]:
+    def build(e, _ratio):
+        out = []
+        for col in columns:
+            out += [e.ExpectColumnValuesToNotBeNull(column=col)]
+        out.append(e.ExpectColumnValuesToBeUnique(column=columns[0]))
+        return out
+
+    return build
+
+
+def _rates(columns: tuple[str, ...]) -> Callable[[Any, float], list]:
+    return lambda e, _r: [
+        e.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1) for c in columns
+    ]
+
+
+def _non_negative(columns: tuple[str, ...]) -> Callable[[Any, float], list]:
+    return lambda e, _r: [e.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in columns]
+
+
+def _pairs_equal(pairs: tuple[tuple[str, str], ...]) -> Callable[[Any, float], list]:
+    return lambda e, _r: [
+        e.ExpectColumnPairValuesToBeEqual(column_A=a, column_B=b) for a, b in pairs
+    ]
+
+
+def _unresolved_codes(column: str) -> Callable[[Any, float], list]:
+    # the query returns only unresolved rows, so the failing codes show up as samples
+    return lambda e, _r: [e.ExpectColumnValuesToBeNull(column=column)]
+
+
+def _quarantine_suite(source: str) -> Suite:
+    return Suite(
+        name="quarantine_ratio",
+        asset=("raw", source),
+        query=(
+            "select extract_date, sum(rows_quarantined)::double / nullif(sum(rows_read), 0)"
+            f" as quarantine_ratio from audit.ingestion_log where source = '{source}'"
+            " group by extract_date"
+        ),
+        blocking=True,
+        description="No source-day quarantines more than CCHC_MAX_QUARANTINE_RATIO of its rows.",
+        expectations=lambda e, ratio: [
+            e.ExpectColumnValuesToBeBetween(column="quarantine_ratio", min_value=0, max_value=ratio)
+        ],
+    )
+
+
+def _stg(name: str) -> tuple[str, str]:
+    return ("staging", name)
+
+
+def _mart(name: str) -> tuple[str, str]:
+    return ("marts", name)
+
+
+DOSSIER_RATES = (
+    "online_rate",
+    "full_online_rate",
+    "on_time_rate",
+    "apology_rate",
+    "digitization_rate",
+    "result_digitization_rate",
+    "online_payment_rate",
+    "satisfaction_rate",
+)
+DOSSIER_COUNTS = (
+    "received_count",
+    "online_eligible_count",
+    "online_count",
+    "completed_count",
+    "on_time_count",
+    "late_count",
+    "fee_dossier_count",
+    "rated_count",
+)
+
+SUITES: list[Suite] = [
+    *(_quarantine_suite(source) for source in CONTRACTS),
+    Suite(
+        "ids",
+        _stg("stg_agencies"),
+        "select * from staging.stg_agencies",
+        True,
+        "Agency codes unique and present.",
+        _not_null_unique(("agency_code",)),
+    ),
+    Suite(
+        "ids",
+        _stg("stg_procedures"),
+        "select * from staging.stg_procedures",
+        True,
+        "Procedure codes unique and present.",
+        _not_null_unique(("procedure_code",)),
+    ),
+    Suite(
+        "ids",
+        _stg("stg_dossiers"),
+        "select * from staging.stg_dossiers",
+        True,
+        "Dossier ids unique; required fields present.",
+        _not_null_unique(
+            ("dossier_id", "procedure_code", "agency_code", "received_at", "due_at", "status")
+        ),
+    ),
+    Suite(
+        "date_order_and_amounts",
+        _stg("stg_dossiers"),
+        "select * from staging.stg_dossiers",
+        True,
+        "completed_at ≥ received_at; fees non-negative.",
+        lambda e, _r: [
+            e.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="completed_at",
+                column_B="received_at",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+            ),
+            e.ExpectColumnValuesToBeBetween(column="fee_amount", min_value=0),
+        ],
+    ),
+    Suite(
+        "agency_codes_resolve",
+        _stg("stg_dossiers"),
+        "select d.dossier_id, d.agency_code as unresolved_agency_code"
+        " from staging.stg_dossiers d anti join staging.stg_agencies a using (agency_code)",
+        True,
+        "Every dossier's agency code is a known agency.",
+        _unresolved_codes("unresolved_agency_code"),
+    ),
+    Suite(
+        "procedure_codes_resolve",
+        _stg("stg_dossiers"),
+        "select d.dossier_id, d.procedure_code as unresolved_procedure_code"
+        " from staging.stg_dossiers d anti join staging.stg_procedures p using (procedure_code)",
+        True,
+        "Every dossier's procedure code is a known procedure.",
+        _unresolved_codes("unresolved_procedure_code"),
+    ),
+    Suite(
+        "ids",
+        _stg("stg_documents"),
+        "select * from staging.stg_documents",
+        True,
+        "Document ids unique; agency present.",
+        _not_null_unique(("document_id", "agency_code", "issued_at")),
+    ),
+    Suite(
+        "agency_codes_resolve",
+        _stg("stg_documents"),
+        "select d.document_id, d.agency_code as unresolved_agency_code"
+        " from staging.stg_documents d anti join staging.stg_agencies a using (agency_code)",
+        True,
+        "Every document's agency code is a known agency.",
+        _unresolved_codes("unresolved_agency_code"),
+    ),
+    Suite(
+        "counts",
+        _stg("stg_staffing"),
+        "select * from staging.stg_staffing",
+        True,
+        "Quotas and headcounts are non-negative.",
+        _non_negative(("quota", "headcount")),
+    ),
+    Suite(
+        "amounts",
+        _stg("stg_investment_plan"),
+        "select * from staging.stg_investment_plan",
+        True,
+        "Plan amounts are non-negative.",
+        _non_negative(("plan_amount",)),
+    ),
+    Suite(
+        "ids",
+        _stg("stg_payments"),
+        "select * from staging.stg_payments",
+        True,
+        "Payment ids unique; project and date present.",
+        _not_null_unique(("payment_id", "project_code", "paid_at", "plan_year")),
+    ),
+    Suite(
+        "ids",
+        _mart("dim_agency"),
+        "select * from marts.dim_agency",
+        True,
+        "One row per agency code; every unit maps to a current unit.",
+        _not_null_unique(("agency_code", "current_agency_code")),
+    ),
+    Suite(
+        "rates_and_counts",
+        _mart("fct_dossier_monthly"),
+        "select * from marts.fct_dossier_monthly",
+        True,
+        "Rates in [0, 1]; counts non-negative.",
+        lambda e, r: _rates(DOSSIER_RATES)(e, r) + _non_negative(DOSSIER_COUNTS)(e, r),
+    ),
+    Suite(
+        "reconciliation",
+        _mart("fct_dossier_monthly"),
+        "select"
+        " (select count(*) from staging.stg_dossiers"
+        "   where status not in ('withdrawn', 'cancelled')) as staged_received,"
+        " (select coalesce(sum(received_count), 0) from marts.fct_dossier_monthly)"
+        "   as mart_received,"
+        " (select count(*) from staging.stg_dossiers where completed_at is not null"
+        "   and status not in ('withdrawn', 'cancelled')) as staged_completed,"
+        " (select coalesce(sum(completed_count), 0) from marts.fct_dossier_monthly)"
+        "   as mart_completed",
+        True,
+        "Mart dossier counts equal staged counts.",
+        _pairs_equal(
+            (("staged_received", "mart_received"), ("staged_completed", "mart_completed"))
+        ),
+    ),
+    Suite(
+        "rates",
+        _mart("fct_signed_document_monthly"),
+        "select * from marts.fct_signed_document_monthly",
+        True,
+        "Signed-document rate in [0, 1].",
+        _rates(("signed_document_rate",)),
+    ),
+    Suite(
+        "reconciliation",
+        _mart("fct_signed_document_monthly"),
+        "select (select count(*) from staging.stg_documents where not is_secret) as staged,"
+        " (select coalesce(sum(document_count), 0)"
+        "  from marts.fct_signed_document_monthly) as mart",
+        True,
+        "Mart document counts equal staged non-secret documents.",
+        _pairs_equal((("staged", "mart"),)),
+    ),
+    Suite(
+        "counts",
+        _mart("fct_headcount_reduction"),
+        "select * from marts.fct_headcount_reduction",
+        True,
+        "Quotas and headcounts non-negative.",
+        _non_negative(("quota", "headcount")),
+    ),
+    Suite(
+        "amounts",
+        _mart("fct_disbursement_monthly"),
+        "select * from marts.fct_disbursement_monthly",
+        True,
+        "Plan amounts non-negative.",
+        _non_negative(("plan_amount",)),
+    ),
+    Suite(
+        "rate_range",
+        _mart("fct_disbursement_monthly"),
+        "select * from marts.fct_disbursement_monthly",
+        False,
+        "Disbursement above plan or net refunds: worth a look, not a blocker.",
+        _rates(("disbursement_rate",)),
+    ),
+    Suite(
+        "statuses",
+        _mart("indicator_scorecard"),
+        "select * from marts.indicator_scorecard",
+        True,
+        "Every row has a period, scope, indicator and a known status.",
+        lambda e, _r: [
+            e.ExpectColumnValuesToNotBeNull(column="period_start"),
+            e.ExpectColumnValuesToNotBeNull(column="scope"),
+            e.ExpectColumnValuesToBeInSet(column="status", value_set=["met", "not_met", "no_data"]),
+        ],
+    ),
+]

@@ -1,0 +1,106 @@
+"""Run the suites against a DuckDB file, in the database, and summarise what failed.
+
+`validate_in_child` runs them in a child process: GX keeps DuckDB connections (and their
+file lock) alive in its pools after validating, and a process that exits releases them by
+construction, whatever GX caches. One child per run pays GX's import once.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from quality.suites import SUITES, Suite
+
+
+@dataclass
+class SuiteResult:
+    suite: Suite
+    success: bool
+    evaluated: int
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _failure(result) -> dict[str, Any]:
+    config = result.expectation_config
+    detail = result.result or {}
+    out = {
+        "expectation": config.type,
+        **{k: v for k, v in config.kwargs.items() if k != "batch_id"},
+    }
+    if "unexpected_count" in detail:
+        out["unexpected_count"] = detail["unexpected_count"]
+        out["sample"] = [str(v) for v in detail.get("partial_unexpected_list", [])[:5]]
+    if "observed_value" in detail:
+        out["observed_value"] = str(detail["observed_value"])
+    if result.exception_info and result.exception_info.get("raised_exception"):
+        out["error"] = str(result.exception_info.get("exception_message"))[:300]
+    return out
+
+
+def validate(database: Path, suites: list[Suite], max_quarantine_ratio: float) -> list[SuiteResult]:
+    """Validate every suite in one GX context (one import, one engine) against `database`."""
+    import great_expectations as gx
+
+    from quality import gx_duckdb
+
+    gx_duckdb.install()
+    context = gx.get_context(mode="ephemeral")
+    source = context.data_sources.add_sql(
+        name="warehouse", connection_string=f"duckdb:///{database}", create_temp_table=False
+    )
+    results = []
+    for i, suite in enumerate(suites):
+        asset = source.add_query_asset(name=f"q{i}_{suite.name}", query=suite.query)
+        batch = asset.add_batch_definition_whole_table("all").get_batch()
+        expectations = suite.expectations(gx.expectations, max_quarantine_ratio)
+        outcome = batch.validate(
+            gx.ExpectationSuite(
+                name=f"{'.'.join(suite.asset)}.{suite.name}", expectations=expectations
+            ),
+            result_format="SUMMARY",
+        )
+        failures = [_failure(r) for r in outcome.results if not r.success]
+        results.append(SuiteResult(suite, outcome.success, len(outcome.results), failures))
+    return results
+
+
+def validate_in_child(
+    database: Path, suites: list[Suite], max_quarantine_ratio: float
+) -> list[SuiteResult]:
+    """`validate` in a child process (see module doc); same results."""
+    ids = [str(SUITES.index(s)) for s in suites]
+    proc = subprocess.run(
+        [sys.executable, "-m", "quality.validate", str(database), str(max_quarantine_ratio), *ids],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"GX validation failed to run:\n{proc.stderr[-3000:]}")
+    rows = json.loads(proc.stdout.strip().splitlines()[-1])
+    return [SuiteResult(SUITES[r["id"]], r["success"], r["evaluated"], r["failures"]) for r in rows]
+
+
+def _main(argv: list[str]) -> None:
+    database, ratio, *ids = argv
+    suites = [SUITES[int(i)] for i in ids]
+    results = validate(Path(database), suites, float(ratio))
+    rows = [
+        {
+            "id": SUITES.index(r.suite),
+            "success": r.success,
+            "evaluated": r.evaluated,
+            "failures": r.failures,
+        }
+        for r in results
+    ]
+    print(json.dumps(rows, default=str))
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])
