@@ -1,4 +1,5 @@
-"""Write–audit–publish: copy the audited marts into a new snapshot, then swap it in.
+"""Write–audit–publish: copy the audited marts into a new snapshot (with its scorecard
+report), then swap it in.
 
 The new DuckDB file and Parquet folder are written beside the published ones and renamed
 over them, so a BI tool sees the old snapshot or the new one, never half of one. A reader
@@ -14,6 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+
+from orchestration.report import write_report
 
 #: Tables BI tools read (SPEC §4); publish_log is appended here, the others copied.
 MART_TABLES = (
@@ -52,8 +55,8 @@ def publish(
             warehouse, published, run_id, checks_passed, checks_failed, tmp_db, tmp_parquet
         )
     finally:  # after a swap these are gone; after a failure they must not linger
-        _remove(tmp_db)
-        _remove(tmp_parquet)
+        for leftover in (tmp_db, tmp_parquet, tmp_parquet.with_name(f".report.{run_id}.tmp")):
+            _remove(leftover)
 
 
 def _build_and_swap(
@@ -87,8 +90,10 @@ def _build_and_swap(
             target = tmp_parquet / f"{table}.parquet"
             con.execute(f"copy snapshot.marts.{table} to '{target}' (format parquet)")
         con.execute("detach snapshot")
+    tmp_report = write_report(tmp_db, tmp_parquet.with_name(f".report.{run_id}.tmp")).parent
     _swap_in(tmp_db, published)
     _swap_in(tmp_parquet, published.parent / "parquet")
+    _swap_in(tmp_report, published.parent / "report")
     return Published(published, data_through, row_counts)
 
 

@@ -82,6 +82,8 @@ def test_clean_run_publishes_snapshot_and_parquet(province):
     parquet = province.published_dir / "parquet"
     assert {p.stem for p in parquet.glob("*.parquet")} == {*MART_TABLES, "publish_log"}
     assert not [p for p in province.published_dir.iterdir() if p.name.startswith(".")]
+    report = (province.published_dir / "report" / "index.html").read_text()
+    assert "Kết quả cải cách hành chính năm 2026" in report
 
 
 def test_failing_blocking_check_keeps_snapshot_byte_identical(province, capsys):

@@ -1,0 +1,207 @@
+"""The scorecard report leaders read: one self-contained HTML page next to the snapshot.
+
+Built from the published snapshot only (never the working warehouse), with inline SVG
+charts, so it opens offline on a phone. Numbers use Vietnamese formats (9,14 %;
+1.234.567 đồng).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+INDICATORS = {
+    "on_time_rate": "Hồ sơ giải quyết đúng hạn",
+    "apology_rate": "Hồ sơ quá hạn có văn bản xin lỗi",
+    "online_rate": "Hồ sơ nộp trực tuyến",
+    "full_online_rate": "Hồ sơ trực tuyến toàn trình",
+    "digitization_rate": "Số hóa hồ sơ",
+    "result_digitization_rate": "Số hóa kết quả giải quyết",
+    "online_payment_rate": "Thanh toán trực tuyến",
+    "satisfaction_rate": "Mức độ hài lòng",
+    "signed_document_rate": "Văn bản điện tử ký số",
+    "headcount_reduction_rate": "Tinh giản biên chế",
+    "disbursement_rate": "Giải ngân vốn đầu tư công",
+}
+CATEGORIES = {"civil_servant": "Công chức", "public_employee": "Viên chức", "contract": "Hợp đồng"}
+STATUS = {"met": "Đạt", "not_met": "Chưa đạt", "no_data": "Chưa có số liệu"}
+
+
+def vn_percent(value: float | None, digits: int = 2) -> str:
+    """0.0914 → '9,14 %'."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.{digits}f}".replace(".", ",") + " %"
+
+
+def vn_number(value: float | None) -> str:
+    """1234567 → '1.234.567'."""
+    return "—" if value is None else f"{round(value):,}".replace(",", ".")
+
+
+def sparkline(values: list[float | None], width: int = 140, height: int = 32) -> str:
+    points = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(points) < 2:
+        return ""
+    lo, hi = min(v for _, v in points), max(v for _, v in points)
+    span = (hi - lo) or 1
+    step = width / (len(values) - 1)
+    path = " ".join(
+        f"{i * step:.1f},{height - 2 - (v - lo) / span * (height - 4):.1f}" for i, v in points
+    )
+    return (
+        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img"><polyline points="{path}"/></svg>'
+    )
+
+
+def s_curve(rows: list[tuple], width: int = 640, height: int = 260) -> str:
+    """Cumulative disbursement (line) against the plan in force (dashed) by month."""
+    if not rows:
+        return ""
+    top = max(max(p or 0, d or 0) for _, p, d in rows) or 1
+    step = (width - 60) / max(len(rows) - 1, 1)
+
+    def xy(i: int, v: float) -> str:
+        return f"{50 + i * step:.1f},{height - 30 - v / top * (height - 50):.1f}"
+
+    plan = " ".join(xy(i, p or 0) for i, (_, p, _) in enumerate(rows))
+    paid = " ".join(xy(i, d or 0) for i, (_, _, d) in enumerate(rows))
+    labels = "".join(
+        f'<text x="{50 + i * step:.1f}" y="{height - 10}" class="axis">{m:%m/%Y}</text>'
+        for i, (m, _, _) in enumerate(rows)
+        if i % 2 == 0
+    )
+    return (
+        f'<svg viewBox="0 0 {width} {height}" class="chart" role="img" '
+        f'aria-label="Giải ngân lũy kế so với kế hoạch">'
+        f'<polyline class="plan" points="{plan}"/><polyline class="paid" points="{paid}"/>'
+        f"{labels}</svg>"
+    )
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
+    return con.execute(sql, params or []).fetchall()
+
+
+def build_context(snapshot: Path) -> dict:
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        (year,) = con.execute(
+            "select max(year(period_start)) from marts.indicator_scorecard"
+            " where period_type = 'year'"
+        ).fetchone()
+        names = dict(_rows(con, "select agency_code, agency_name from marts.dim_agency"))
+        scorecard = []
+        for code, label in INDICATORS.items():
+            row = con.execute(
+                "select value, target, status, numerator, denominator from"
+                " marts.indicator_scorecard where scope = 'province' and period_type = 'year'"
+                " and year(period_start) = ? and indicator_code = ?",
+                [year, code],
+            ).fetchone()
+            trend = [
+                v
+                for (v,) in _rows(
+                    con,
+                    "select value from marts.indicator_scorecard where scope = 'province'"
+                    " and period_type = 'month' and indicator_code = ? and period_start >="
+                    " make_date(? - 1, 1, 1) order by period_start",
+                    [code, year],
+                )
+            ]
+            value, target, status, num, den = row or (None, None, "no_data", None, None)
+            scorecard.append(
+                {
+                    "code": code,
+                    "label": label,
+                    "value": vn_percent(value),
+                    "target": vn_percent(target, 0) if target is not None else "—",
+                    "status": status,
+                    "status_label": STATUS[status],
+                    "detail": f"{vn_number(num)} / {vn_number(den)}" if den else "",
+                    "spark": sparkline(trend),
+                }
+            )
+        rankings = []
+        for code, label in INDICATORS.items():
+            ranked = _rows(
+                con,
+                "select scope, value, denominator from marts.indicator_scorecard where"
+                " scope <> 'province' and period_type = 'year' and year(period_start) = ? and"
+                " indicator_code = ? and value is not null order by value desc, scope",
+                [year, code],
+            )
+            if ranked:
+                rankings.append(
+                    {
+                        "label": label,
+                        "rows": [
+                            {
+                                "rank": i + 1,
+                                "name": names.get(s, s),
+                                "code": s,
+                                "value": vn_percent(v),
+                                "count": vn_number(d),
+                            }
+                            for i, (s, v, d) in enumerate(ranked)
+                        ],
+                    }
+                )
+        plan_year = con.execute(
+            "select max(plan_year) from marts.fct_disbursement_monthly"
+            " where month >= make_date(plan_year, 1, 1)"
+        ).fetchone()[0]
+        curve = _rows(
+            con,
+            "select month, sum(plan_amount), sum(disbursed_amount) from"
+            " marts.fct_disbursement_monthly where plan_year = ? group by month"
+            " order by month",
+            [plan_year],
+        )
+        headcount = [
+            {
+                "category": CATEGORIES.get(c, c),
+                "baseline": vn_number(bq),
+                "quota": vn_number(q),
+                "rate": vn_percent(r),
+                "bar": max(0.0, min(1.0, (r or 0) * 5)),
+            }
+            for c, bq, q, r in _rows(
+                con,
+                "select staff_category, baseline_quota, quota, quota_reduction_rate from"
+                " marts.fct_headcount_reduction where agency_code = 'PROVINCE' and"
+                " snapshot_date = (select max(snapshot_date) from marts.fct_headcount_reduction)"
+                " order by staff_category",
+            )
+        ]
+        (data_through,) = con.execute(
+            "select max(latest_extract_date) from marts.source_freshness"
+        ).fetchone()
+    last = curve[-1] if curve else None
+    return {
+        "year": year,
+        "data_through": f"{data_through:%d/%m/%Y}" if data_through else "—",
+        "scorecard": scorecard,
+        "rankings": rankings,
+        "plan_year": plan_year,
+        "curve": s_curve(curve),
+        "disbursed": vn_number(last[2]) if last else "—",
+        "planned": vn_number(last[1]) if last else "—",
+        "disbursed_rate": vn_percent(last[2] / last[1]) if last and last[1] else "—",
+        "headcount": headcount,
+    }
+
+
+def write_report(snapshot: Path, out_dir: Path) -> Path:
+    """Render `out_dir/index.html` from the snapshot at `snapshot`."""
+    env = Environment(
+        loader=FileSystemLoader(Path(__file__).with_name("templates")),
+        autoescape=select_autoescape(["html", "j2"]),
+    )
+    html = env.get_template("report.html.j2").render(**build_context(snapshot))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "index.html"
+    path.write_text(html, encoding="utf-8")
+    return path

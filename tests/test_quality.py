@@ -1,0 +1,81 @@
+"""The GX-on-DuckDB shim, the suites catching bad data, and a warning-free dbt project."""
+
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.defs.dbt.project import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from quality import gx_duckdb
+from quality.suites import SUITES
+from quality.validate import validate
+
+
+@pytest.fixture(scope="module")
+def marts_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("gx") / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.fct_dossier_monthly as select range as received_count,"
+            " 0 as online_eligible_count, 0 as online_count, 0 as completed_count,"
+            " 0 as on_time_count, 0 as late_count, 0 as fee_dossier_count, 0 as rated_count,"
+            " case when range = 7 then 1.5 else 0.5 end as online_rate,"
+            " null::double as full_online_rate, 0.9 as on_time_rate, null::double as apology_rate,"
+            " 1.0 as digitization_rate, 0.0 as result_digitization_rate,"
+            " 0.7 as online_payment_rate, 0.95 as satisfaction_rate from range(1000)"
+        )
+    return path
+
+
+def _unique_ids(path: Path) -> bool:
+    import great_expectations as gx
+
+    context = gx.get_context(mode="ephemeral")
+    source = context.data_sources.add_sql(
+        name="w", connection_string=f"duckdb:///{path}", create_temp_table=False
+    )
+    asset = source.add_query_asset(name="t", query="select * from marts.fct_dossier_monthly")
+    batch = asset.add_batch_definition_whole_table("all").get_batch()
+    expectation = gx.expectations.ExpectColumnValuesToBeUnique(column="received_count")
+    return batch.validate(expectation).success
+
+
+def test_shim_is_needed_and_sufficient(marts_db):
+    gx_duckdb.uninstall()
+    try:
+        assert not _unique_ids(marts_db)  # GX issue 11579: fails on data that is fine
+    finally:
+        gx_duckdb.install()
+    assert _unique_ids(marts_db)
+
+
+def test_rate_suite_reports_the_bad_value(marts_db):
+    suite = next(
+        s
+        for s in SUITES
+        if s.asset == ("marts", "fct_dossier_monthly") and s.name == "rates_and_counts"
+    )
+    (result,) = validate(marts_db, [suite], 0.01)
+    assert not result.success and suite.blocking
+    (failure,) = result.failures
+    assert failure["column"] == "online_rate"
+    assert failure["unexpected_count"] == 1 and failure["sample"] == ["1.5"]
+
+
+def test_dbt_project_parses_without_warnings():
+    subprocess.run(
+        [
+            DBT_EXECUTABLE,
+            "--warn-error",
+            "parse",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            "target/warn-check",
+        ],
+        check=True,
+    )
