@@ -14,3 +14,30 @@ def test_definitions_load():
     assert defs.resolve_job_def(JOB_NAME)
     assert defs.resolve_sensor_def("landing_sensor")
     dg.Definitions.validate_loadable(defs)
+
+
+def test_landing_sensor_requests_changed_days_then_skips(env):
+    from datetime import datetime
+
+    from tests.landing_files import drop
+
+    row = {
+        "procedure_code": "P",
+        "procedure_name": "Thủ tục",
+        "level": "commune",
+        "online_level": "full",
+        "updated_at": datetime(2026, 3, 1),
+    }
+    drop(env.landing_dir, "procedures", "2026-03-01", [row])
+    drop(env.landing_dir, "procedures", "2026-03-04", [row])
+    defs = build_definitions(env)
+    sensor = defs.resolve_sensor_def("landing_sensor")
+    with dg.build_sensor_context(resources=defs.resources) as context:
+        request = sensor(context)
+        assert isinstance(request, dg.RunRequest)
+        assert request.tags["dagster/asset_partition_range_start"] == "2026-03-01"
+        assert request.tags["dagster/asset_partition_range_end"] == "2026-03-04"
+        keys = {k.to_user_string() for k in request.asset_selection}
+        assert "raw/procedures" in keys and "raw/dossiers" not in keys
+        assert "publish/snapshot" in keys
+        assert isinstance(sensor(context), dg.SkipReason)  # nothing new since
