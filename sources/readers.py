@@ -17,13 +17,14 @@ import fastexcel
 import polars as pl
 
 from sources.contracts import Column, SourceContract
-from sources.text import fold, fold_expr
+from sources.text import fold
 
 FILE = "_file"
 ROW = "_row_number"
 RAW = "_raw_values"
 EXTRA = "_extra"
 REASON = "_reason"
+_TYPED = "__typed__"  # prefix of typed values while their text is still needed
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".json", ".jsonl")
 
@@ -79,7 +80,7 @@ def read_strings(path: Path) -> pl.DataFrame:
     try:
         if suffix == ".csv":
             text = decode(path.read_bytes())
-            df = pl.read_csv(io.StringIO(text), infer_schema=False, truncate_ragged_lines=True)
+            df = pl.read_csv(text.encode(), infer_schema=False, truncate_ragged_lines=True)
             first_row = 2  # line 1 is the header
         elif suffix == ".xlsx":
             # Typed cells rendered as text: dates as ISO, numbers as digits.
@@ -152,20 +153,30 @@ def _parse_amount(text: pl.Expr) -> pl.Expr:
     )
 
 
-def _parse(col: Column, text: pl.Expr) -> pl.Expr:
+def _label_lookup(col: Column, texts: list[str]) -> dict[str, str | bool | None]:
+    """Canonical value of each distinct label text of a batch (enum and yes/no columns).
+
+    Folding (NFD, diacritics, case) runs once per distinct text in Python instead of once
+    per row: a batch of a million rows holds a few dozen distinct labels.
+    """
+    if col.kind == "enum":
+        table = col.enum_lookup()
+        return {t: table.get(fold(t)) for t in texts}
+    return {
+        t: True if fold(t) in TRUE_WORDS else False if fold(t) in FALSE_WORDS else None
+        for t in texts
+    }
+
+
+def _parse(col: Column, text: pl.Expr, labels: dict[str, str | bool | None]) -> pl.Expr:
     """Typed value of one column; NULL where the text is blank or unreadable."""
     if col.kind == "text":
         return text
     if col.kind == "enum":
-        return fold_expr(text).replace_strict(col.enum_lookup(), default=None)
-    if col.kind == "bool":
-        folded = fold_expr(text)
-        return (
-            pl.when(folded.is_in(TRUE_WORDS))
-            .then(True)
-            .when(folded.is_in(FALSE_WORDS) | text.is_null())
-            .then(False)
-        )
+        return text.replace_strict(labels, default=None, return_dtype=pl.String)
+    if col.kind == "bool":  # x/blank flags: blank means "no"
+        mapped = text.replace_strict(labels, default=None, return_dtype=pl.Boolean)
+        return pl.when(text.is_null()).then(False).otherwise(mapped)
     if col.kind in ("int", "amount"):  # counts may carry thousands separators too
         return _parse_amount(text)
     parsed = _parse_datetime(text)
@@ -210,18 +221,30 @@ def read_text(path: Path, contract: SourceContract) -> pl.DataFrame:
 
 def parse_rows(text: pl.DataFrame, contract: SourceContract) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split text rows into (typed valid rows, quarantined rows with raw values + reason)."""
-    typed, reasons = [], []
+    values, reasons, present = {}, [], []
     for col in contract.columns:
         if col.name in text.columns:
+            present.append(col.name)
             raw = _blank_to_null(pl.col(col.name))
-            value = _parse(col, raw)
-            reasons.append(_reason_for(col, raw, value))
+            labels = {}
+            if col.kind in ("enum", "bool"):
+                distinct = text.select(raw.unique()).to_series().drop_nulls().to_list()
+                labels = _label_lookup(col, distinct)
+            values[col.name] = _parse(col, raw, labels)
+            # the reason reads the value computed once in the first pass
+            reasons.append(_reason_for(col, raw, pl.col(_TYPED + col.name)))
         else:
-            value = _parse(col, pl.lit(None, dtype=pl.String))
-        typed.append(value.alias(col.name))
-    staged = text.with_columns(
-        pl.concat_str(reasons, separator="; ", ignore_nulls=True).replace("", None).alias(REASON)
-    ).with_columns(typed)
+            values[col.name] = _parse(col, pl.lit(None, dtype=pl.String), {})
+    staged = (
+        text.with_columns(v.alias(_TYPED + name) for name, v in values.items())
+        .with_columns(
+            pl.concat_str(reasons, separator="; ", ignore_nulls=True)
+            .replace("", None)
+            .alias(REASON)
+        )
+        .drop(present)
+        .rename({_TYPED + name: name for name in values})
+    )
     staged = _apply_row_rules(staged, contract)
     canonical = [c.name for c in contract.columns]
     lineage = [c for c in text.columns if c.startswith("_") and c not in (RAW, EXTRA)]

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import polars as pl
-
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
@@ -19,16 +17,3 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
     return _NON_ALNUM.sub(" ", bare).strip()
-
-
-def fold_expr(expr: pl.Expr) -> pl.Expr:
-    """Vectorised `fold` for a Polars string column (same result as `fold` per value)."""
-    return (
-        expr.str.replace_all("đ", "d")
-        .str.replace_all("Đ", "D")
-        .str.normalize("NFD")
-        .str.replace_all(r"\p{Mn}", "")
-        .str.to_lowercase()
-        .str.replace_all(r"[^0-9a-z]+", " ")
-        .str.strip_chars()
-    )

@@ -55,6 +55,12 @@ def snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
         len(passed),
         warned + len(blocking),
     )
+    for table, count in result.row_counts.items():  # row counts shown on the marts' pages
+        context.log_event(
+            dg.AssetObservation(
+                asset_key=dg.AssetKey(["marts", table]), metadata={"dagster/row_count": count}
+            )
+        )
     return dg.MaterializeResult(
         metadata={
             "path": str(result.path),

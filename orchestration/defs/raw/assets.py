@@ -51,7 +51,9 @@ def build_raw_asset(contract: SourceContract) -> dg.AssetsDefinition:
         ]
         with duckdb.get_connection() as con:
             summary = load_deliveries(con, contract, batch, landing.key)
+            (table_rows,) = con.execute(f"select count(*) from raw.{contract.name}").fetchone()
         metadata = {
+            "dagster/row_count": table_rows,
             "days_loaded": len(summary.days_loaded),
             "days_unchanged": len(summary.days_unchanged),
             "files": summary.files,
