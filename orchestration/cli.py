@@ -32,7 +32,17 @@ def _sample(args: argparse.Namespace) -> int:
 def _run(_: argparse.Namespace) -> int:
     from orchestration.pipeline import run
 
-    outcome = run(load_settings())
+    settings = load_settings()
+    if not any(settings.landing_dir.glob("*/*/*")):
+        print(
+            f"The landing zone {settings.landing_dir} holds no extracts yet "
+            "(`cchc sample` writes a sample); building from what is loaded."
+        )
+    try:
+        outcome = run(settings)
+    except ValueError as exc:  # a landing folder the pipeline cannot take; nothing was run
+        print(f"cchc run: {exc}", file=sys.stderr)
+        return 2
     loaded = ", ".join(f"{s} ({len(d)} days)" for s, d in outcome.changed.items()) or "nothing new"
     print(f"Run {outcome.run_id}: loaded {loaded}.")
     if outcome.success:
