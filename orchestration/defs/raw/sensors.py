@@ -1,5 +1,6 @@
 """Notice new or re-delivered (source, day) landing folders and request exactly those loads."""
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -40,9 +41,10 @@ def build_landing_sensor(job_name: str, downstream: list[dg.AssetKey]) -> dg.Sen
         if not changed:
             return dg.SkipReason("No new or re-delivered landing folders.")
         days = sorted({d for ds in changed.values() for d in ds})
-        context.update_cursor(json.dumps(current))
+        state = json.dumps(current, sort_keys=True)
+        context.update_cursor(state)
         return dg.RunRequest(
-            run_key=f"landing-{hash(json.dumps(current, sort_keys=True)) & 0xFFFFFFFF:08x}",
+            run_key="landing-" + hashlib.sha256(state.encode()).hexdigest()[:16],
             asset_selection=[dg.AssetKey(["raw", s]) for s in sorted(changed)] + downstream,
             tags={**range_tags(days[0], days[-1]), "cchc/trigger": "landing_sensor"},
         )
