@@ -60,7 +60,13 @@ def publish(
 
 
 def _build_and_swap(
-    warehouse, published, run_id, checks_passed, checks_failed, tmp_db, tmp_parquet
+    warehouse: Path,
+    published: Path,
+    run_id: str,
+    checks_passed: int,
+    checks_failed: int,
+    tmp_db: Path,
+    tmp_parquet: Path,
 ) -> Published:
     tmp_parquet.mkdir()
     with duckdb.connect(str(warehouse)) as con:

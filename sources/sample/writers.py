@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import json
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -90,7 +91,7 @@ def write_extract(
     contract: SourceContract,
     rows: pl.DataFrame,
     style: str,
-    broken: list[Broken] = (),  # type: ignore[assignment]
+    broken: Sequence[Broken] = (),
     flag_style: str = "x",
 ) -> Path:
     """Write `rows` (canonical columns) to `path` (suffix set from the style)."""
@@ -137,7 +138,13 @@ def _csv_cell(text: str) -> str:
     return text
 
 
-def _write_xlsx(path, cols, records, overrides, flag_style) -> None:
+def _write_xlsx(
+    path: Path,
+    cols: list[Column],
+    records: list[tuple],
+    overrides: dict[tuple[int, str], str | None],
+    flag_style: str,
+) -> None:
     book = xlsxwriter.Workbook(str(path))
     book.set_properties({"created": datetime(2025, 1, 1)})  # same bytes for the same seed
     sheet = book.add_worksheet("Du lieu")

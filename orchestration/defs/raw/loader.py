@@ -146,7 +146,15 @@ def load_deliveries(
     return summary
 
 
-def _write(con, contract, days, text, valid, bad, summary) -> None:
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    contract: SourceContract,
+    days: list[Delivery],
+    text: pl.DataFrame,
+    valid: pl.DataFrame,
+    bad: pl.DataFrame,
+    summary: LoadSummary,
+) -> None:
     """Replace the given days in one transaction: raw rows, quarantine, log, fingerprints."""
     now = datetime.now()
     names = [name for name, _ in raw_columns(contract)]
