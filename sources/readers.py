@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import io
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,7 @@ _NAIVE_FORMATS = (
 )
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 _EXCEL_EPOCH = pl.datetime(1899, 12, 30)
+_NFC_SUSPECT_BYTES = (b"\xcc", b"\xcd", b"\xd2", b"\xde", b"\xec", b"\xf2")
 
 
 class ExtractError(ValueError):
@@ -74,24 +76,59 @@ def decode(raw: bytes) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _utf8_nfc(raw: bytes) -> bytes:
+    """The file as NFC UTF-8 bytes, paying for a Python decode only when it can matter.
+
+    Combining marks (U+0300–U+036F) start with byte 0xCC or 0xCD in UTF-8, and 0xCC/0xD2/
+    0xDE/0xEC/0xF2 are the Windows-1258 tone marks: a UTF-8 file without those bytes is
+    already NFC. Invalid UTF-8 (Windows-1258 without tone marks) still fails in the
+    reader, which then falls back to `decode`.
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode(raw).encode()
+    if any(mark in raw for mark in _NFC_SUSPECT_BYTES):
+        return decode(raw).encode()
+    return raw
+
+
+def _csv(data: bytes) -> pl.DataFrame:
+    return pl.read_csv(data, infer_schema=False, truncate_ragged_lines=True)
+
+
+def _ndjson(data: bytes) -> pl.DataFrame:
+    return pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
+
+
+def _json(data: bytes) -> pl.DataFrame:
+    if not data.lstrip().startswith(b"["):  # JSON lines saved as .json
+        return _ndjson(data)
+    return pl.read_json(io.BytesIO(data), infer_schema_length=None)
+
+
+def _read_text_file(path: Path, reader: Callable[[bytes], pl.DataFrame]) -> pl.DataFrame:
+    """Run a Polars reader on the file's UTF-8 bytes, decoding as Windows-1258 if not UTF-8."""
+    raw = path.read_bytes()
+    try:
+        return reader(_utf8_nfc(raw))
+    except pl.exceptions.ComputeError:  # invalid UTF-8: a Windows-1258 export
+        return reader(decode(raw).encode())
+
+
 def read_strings(path: Path) -> pl.DataFrame:
     """Read a csv/xlsx/json/jsonl file with every column as text, plus its row number."""
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            text = decode(path.read_bytes())
-            df = pl.read_csv(text.encode(), infer_schema=False, truncate_ragged_lines=True)
+            df = _read_text_file(path, _csv)
             first_row = 2  # line 1 is the header
         elif suffix == ".xlsx":
             # Typed cells rendered as text: dates as ISO, numbers as digits.
             df = fastexcel.read_excel(path).load_sheet(0, dtypes="string").to_polars()
             first_row = 2
         elif suffix in (".json", ".jsonl"):
-            text = decode(path.read_bytes())
-            if suffix == ".jsonl" or not text.lstrip().startswith("["):
-                df = pl.read_ndjson(io.StringIO(text), infer_schema_length=None)
-            else:
-                df = pl.read_json(io.StringIO(text), infer_schema_length=None)
+            df = _read_text_file(path, _ndjson if suffix == ".jsonl" else _json)
             df = df.with_columns(pl.col(c).cast(pl.String) for c in df.columns)
             first_row = 1
         else:
@@ -125,22 +162,53 @@ def _blank_to_null(expr: pl.Expr) -> pl.Expr:
     return pl.when(stripped == "").then(None).otherwise(stripped)
 
 
-def _parse_datetime(text: pl.Expr) -> pl.Expr:
-    zoned = (
+def _naive(fmt: str) -> Callable[[pl.Expr], pl.Expr]:
+    return lambda text: text.str.to_datetime(fmt, strict=False, time_unit="us")
+
+
+def _date_only(fmt: str) -> Callable[[pl.Expr], pl.Expr]:
+    return lambda text: text.str.to_date(fmt, strict=False).cast(pl.Datetime("us"))
+
+
+def _zoned(text: pl.Expr) -> pl.Expr:
+    """ISO 8601 with an offset (JSON exports), as Asia/Ho_Chi_Minh wall-clock time."""
+    return (
         text.str.replace(r"Z$", "+00:00")
         .str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%z", strict=False, time_zone=LOCAL_TZ)
         .dt.replace_time_zone(None)
     )
-    naive = [text.str.to_datetime(f, strict=False, time_unit="us") for f in _NAIVE_FORMATS]
-    dates = [text.str.to_date(f, strict=False).cast(pl.Datetime("us")) for f in _DATE_FORMATS]
-    serial = pl.when(text.str.contains(r"^\d{5}(\.\d+)?$")).then(
-        _EXCEL_EPOCH
-        + pl.duration(milliseconds=(text.cast(pl.Float64, strict=False) * 86_400_000).round())
+
+
+def _excel_serial(text: pl.Expr) -> pl.Expr:
+    days = text.str.contains(r"^\d{5}(\.\d+)?$")
+    millis = (text.cast(pl.Float64, strict=False) * 86_400_000).round()
+    return (
+        pl.when(days).then(_EXCEL_EPOCH + pl.duration(milliseconds=millis)).cast(pl.Datetime("us"))
     )
-    return pl.coalesce(zoned, *naive, *dates, serial.cast(pl.Datetime("us")))
 
 
-def _parse_amount(text: pl.Expr) -> pl.Expr:
+#: Every date/time shape SPEC §2 allows, the commonest in exports first.
+_DATETIME_PARSERS = (
+    _naive("%d/%m/%Y %H:%M:%S"),
+    _naive("%Y-%m-%d %H:%M:%S%.f"),
+    _naive("%Y-%m-%dT%H:%M:%S%.f+07:00"),  # Asia/Ho_Chi_Minh has one offset, no DST
+    _naive("%Y-%m-%dT%H:%M:%S%.f"),
+    _zoned,
+    _date_only("%d/%m/%Y"),
+    _date_only("%Y-%m-%d"),
+    _naive("%d/%m/%Y %H:%M"),
+    _naive("%Y-%m-%d %H:%M"),
+    _naive("%Y-%m-%dT%H:%M"),
+    _excel_serial,
+)
+
+
+def _plain_integer(text: pl.Expr) -> pl.Expr:
+    return text.cast(pl.Int64, strict=False)
+
+
+def _separated_amount(text: pl.Expr) -> pl.Expr:
+    """ "1.234.567", "1,234,567", "1 234 567" or "5.000,00"-style whole VND amounts."""
     compact = text.str.replace_all(r"\s", "")
     grouped = compact.str.contains(r"^-?\d{1,3}([.,]\d{3})+$")
     plain = compact.str.contains(r"^-?\d+([.,]0+)?$")
@@ -151,6 +219,38 @@ def _parse_amount(text: pl.Expr) -> pl.Expr:
         .then(compact.str.replace(r"[.,]0+$", ""))
         .cast(pl.Int64, strict=False)
     )
+
+
+_AMOUNT_PARSERS = (_plain_integer, _separated_amount)
+
+
+def _parse_in_passes(
+    text: pl.Series, parsers: Sequence[Callable[[pl.Expr], pl.Expr]], dtype: pl.DataType
+) -> pl.Series:
+    """Typed values of `text`, each parser tried only on what the earlier ones could not read.
+
+    A batch mixes a few shapes (one per export style): a coalesce over every allowed format
+    would run all ten on every row, about 5x slower than reading most rows at the first try.
+    Parsers must accept disjoint shapes, so the order changes speed, never a value.
+    """
+    out = pl.Series(text.name, dtype=dtype).extend_constant(None, text.len())
+    todo = text.is_not_null().arg_true()
+    for parse in parsers:
+        if todo.is_empty():
+            break
+        values = text.gather(todo).to_frame("t").select(parse(pl.col("t"))).to_series()
+        read = values.is_not_null()
+        out = out.scatter(todo.filter(read), values.filter(read))
+        todo = todo.filter(~read)
+    return out
+
+
+_TYPE_PARSERS = {
+    "int": (_AMOUNT_PARSERS, pl.Int64()),  # counts may carry thousands separators too
+    "amount": (_AMOUNT_PARSERS, pl.Int64()),
+    "date": (_DATETIME_PARSERS, pl.Datetime("us")),
+    "datetime": (_DATETIME_PARSERS, pl.Datetime("us")),
+}
 
 
 def _label_lookup(col: Column, texts: list[str]) -> dict[str, str | bool | None]:
@@ -169,21 +269,43 @@ def _label_lookup(col: Column, texts: list[str]) -> dict[str, str | bool | None]
 
 
 def _parse(col: Column, text: pl.Expr, labels: dict[str, str | bool | None]) -> pl.Expr:
-    """Typed value of one column; NULL where the text is blank or unreadable."""
-    if col.kind == "text":
-        return text
+    """Typed value of a text or label column; NULL where the text is blank or unknown."""
     if col.kind == "enum":
         return text.replace_strict(labels, default=None, return_dtype=pl.String)
     if col.kind == "bool":  # x/blank flags: blank means "no"
         mapped = text.replace_strict(labels, default=None, return_dtype=pl.Boolean)
         return pl.when(text.is_null()).then(False).otherwise(mapped)
-    if col.kind in ("int", "amount"):  # counts may carry thousands separators too
-        return _parse_amount(text)
-    parsed = _parse_datetime(text)
-    return parsed.dt.date() if col.kind == "date" else parsed
+    return text
 
 
-def _reason_for(col: Column, text: pl.Expr, value: pl.Expr) -> pl.Expr:
+def _typed(col: Column, text: pl.DataFrame) -> pl.Series | pl.Expr:
+    """Typed value of one column of a batch whose blanks are NULL already.
+
+    An absent optional column is all NULL (False for flags)."""
+    present = col.name in text.columns
+    raw = pl.col(col.name) if present else pl.lit(None, dtype=pl.String)
+    if col.kind in _TYPE_PARSERS:
+        parsers, dtype = _TYPE_PARSERS[col.kind]
+        strings = (
+            text.select(raw).to_series()
+            if present
+            else pl.Series(col.name, dtype=pl.String).extend_constant(None, text.height)
+        )
+        values = _parse_in_passes(strings, parsers, dtype)
+        return values.dt.date() if col.kind == "date" else values
+    labels: dict[str, str | bool | None] = {}
+    if present and col.kind in ("enum", "bool"):
+        distinct = text.select(raw.unique()).to_series().drop_nulls().to_list()
+        labels = _label_lookup(col, distinct)
+    return _parse(col, raw, labels)
+
+
+def _reason_for(col: Column, text: pl.Expr, value: pl.Expr) -> pl.Expr | None:
+    """Why this column's value sends its row to quarantine (NULL if it does not)."""
+    missing = pl.lit(f"{col.name}: required value is missing")
+    required = col.required and col.kind != "bool"  # x/blank flags: blank means "no"
+    if col.kind == "text":  # any text reads as itself
+        return pl.when(text.is_null()).then(missing) if required else None
     what = {
         "enum": "is not one of " + "/".join(col.labels),
         "bool": "is not a yes/no value",
@@ -193,48 +315,73 @@ def _reason_for(col: Column, text: pl.Expr, value: pl.Expr) -> pl.Expr:
         "datetime": "is not a date/time",
     }.get(col.kind, "")
     unreadable = pl.format(f"{col.name}: '{{}}' {what}", text)
-    missing = pl.lit(f"{col.name}: required value is missing")
     rule = pl.when(text.is_not_null() & value.is_null()).then(unreadable)
-    if col.required and col.kind != "bool":  # x/blank flags: blank means "no"
+    if required:
         rule = rule.when(text.is_null()).then(missing)
     return rule.otherwise(None)
 
 
-def read_text(path: Path, contract: SourceContract) -> pl.DataFrame:
-    """One file as canonical text columns, with its name, row numbers and raw values.
+@dataclass(frozen=True)
+class TextFile:
+    """One file's rows as canonical text columns, and the file's own header of each."""
+
+    rows: pl.DataFrame
+    headers: dict[str, str]  # canonical name -> header as written in the file
+
+
+def read_text(path: Path, contract: SourceContract) -> TextFile:
+    """One file as canonical text columns, with its name, row numbers and unknown columns.
 
     Only header mapping happens per file; value parsing runs once over a whole batch of
     files (`parse_rows`), because with many small files the per-call cost dominates.
     """
     df = read_strings(path)
     mapping = map_headers(df, contract, path)
-    original = [c for c in df.columns if c != ROW]
-    extra = [c for c in original if c not in mapping]
-    return df.select(
+    extra = [c for c in df.columns if c != ROW and c not in mapping]
+    rows = df.select(
         pl.lit(str(path)).alias(FILE),
         pl.col(ROW),
-        pl.struct(original).struct.json_encode().alias(RAW),
         (pl.struct(extra).struct.json_encode() if extra else pl.lit(None, pl.String)).alias(EXTRA),
         *(pl.col(header).alias(canonical) for header, canonical in mapping.items()),
     )
+    return TextFile(rows, {canonical: header for header, canonical in mapping.items()})
+
+
+def with_raw_values(
+    bad: pl.DataFrame, text: pl.DataFrame, headers: dict[str, dict[str, str]]
+) -> pl.DataFrame:
+    """Add each quarantined row's values as read, keyed by the file's own headers.
+
+    Built only for the few quarantined rows: encoding every row read as JSON cost as much
+    as parsing it. `headers` maps each file to its {canonical name: header}.
+    """
+    keys = bad.select(FILE, ROW)
+    raw_rows = text.join(keys, on=[FILE, ROW], how="semi")
+    parts = [pl.DataFrame(schema={FILE: pl.String, ROW: pl.Int64, RAW: pl.String})]
+    for (file,), rows in raw_rows.partition_by(FILE, as_dict=True).items():
+        names = headers[str(file)]
+        known = pl.struct(pl.col(c).alias(h) for c, h in names.items()).struct.json_encode()
+        merged = (
+            pl.when(pl.col(EXTRA).is_null())
+            .then(known)
+            .otherwise(pl.concat_str(known.str.head(-1), pl.lit(","), pl.col(EXTRA).str.tail(-1)))
+        )
+        parts.append(rows.select(FILE, ROW, merged.alias(RAW)))
+    return bad.join(pl.concat(parts), on=[FILE, ROW], how="left")
 
 
 def parse_rows(text: pl.DataFrame, contract: SourceContract) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split text rows into (typed valid rows, quarantined rows with raw values + reason)."""
-    values, reasons, present = {}, [], []
-    for col in contract.columns:
-        if col.name in text.columns:
-            present.append(col.name)
-            raw = _blank_to_null(pl.col(col.name))
-            labels = {}
-            if col.kind in ("enum", "bool"):
-                distinct = text.select(raw.unique()).to_series().drop_nulls().to_list()
-                labels = _label_lookup(col, distinct)
-            values[col.name] = _parse(col, raw, labels)
-            # the reason reads the value computed once in the first pass
-            reasons.append(_reason_for(col, raw, pl.col(_TYPED + col.name)))
-        else:
-            values[col.name] = _parse(col, pl.lit(None, dtype=pl.String), {})
+    """Split text rows into (typed valid rows, quarantined rows with their reason)."""
+    present = [col.name for col in contract.columns if col.name in text.columns]
+    text = text.with_columns(_blank_to_null(pl.col(name)).alias(name) for name in present)
+    values = {col.name: _typed(col, text) for col in contract.columns}
+    # each reason reads the typed value computed once, in the first pass
+    reasons = [
+        _reason_for(col, pl.col(col.name), pl.col(_TYPED + col.name))
+        for col in contract.columns
+        if col.name in present
+    ]
+    reasons = [reason for reason in reasons if reason is not None]
     staged = (
         text.with_columns(v.alias(_TYPED + name) for name, v in values.items())
         .with_columns(
@@ -249,7 +396,7 @@ def parse_rows(text: pl.DataFrame, contract: SourceContract) -> tuple[pl.DataFra
     canonical = [c.name for c in contract.columns]
     lineage = [c for c in text.columns if c.startswith("_") and c not in (RAW, EXTRA)]
     valid = staged.filter(pl.col(REASON).is_null()).select(*lineage, *canonical, EXTRA)
-    bad = staged.filter(pl.col(REASON).is_not_null()).select(*lineage, RAW, REASON)
+    bad = staged.filter(pl.col(REASON).is_not_null()).select(*lineage, REASON)
     return valid, bad
 
 
@@ -288,5 +435,6 @@ def _apply_row_rules(df: pl.DataFrame, contract: SourceContract) -> pl.DataFrame
 def read_file(path: Path, contract: SourceContract) -> ParsedFile:
     """Read and parse one landing file under its source contract."""
     text = read_text(path, contract)
-    valid, bad = parse_rows(text, contract)
-    return ParsedFile(path=path, rows_read=text.height, valid=valid, quarantined=bad)
+    valid, bad = parse_rows(text.rows, contract)
+    bad = with_raw_values(bad, text.rows, {str(path): text.headers})
+    return ParsedFile(path=path, rows_read=text.rows.height, valid=valid, quarantined=bad)

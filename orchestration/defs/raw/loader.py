@@ -5,6 +5,7 @@ pseudonymise, then replace each day atomically. Rows read = loaded + quarantined
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,9 +15,21 @@ import polars as pl
 from orchestration.warehouse import PSEUDONYM_COLUMN, ensure_schema, raw_columns
 from sources.contracts import SourceContract
 from sources.landing import Delivery
-from sources.readers import FILE, RAW, REASON, ROW, ExtractError, parse_rows, read_text
+from sources.readers import (
+    FILE,
+    RAW,
+    REASON,
+    ROW,
+    ExtractError,
+    TextFile,
+    parse_rows,
+    read_text,
+    with_raw_values,
+)
 
 DAY = "_extract_date"
+#: Files are read in parallel: the Polars and fastexcel readers release the GIL.
+READER_THREADS = 2
 
 
 @dataclass
@@ -31,12 +44,18 @@ class LoadSummary:
 
 
 def pseudonymise(values: pl.Series, key: bytes) -> pl.Series:
-    """Keyed BLAKE2b of each identifier: stable for joins, useless without the key."""
-    lookup = {
-        v: hashlib.blake2b(v.encode(), key=key[:64], digest_size=16).hexdigest()
-        for v in values.drop_nulls().unique().to_list()
-    }
-    return values.replace_strict(lookup, default=None, return_dtype=pl.String)
+    """Keyed BLAKE2b of each identifier: stable for joins, useless without the key.
+
+    Hashed once per distinct value and joined back: an applicant files many dossiers.
+    """
+    distinct = values.drop_nulls().unique()
+    hashes = pl.Series(
+        [hashlib.blake2b(v.encode(), key=key[:64], digest_size=16).hexdigest() for v in distinct],
+        dtype=pl.String,
+    )
+    lookup = pl.DataFrame({"value": distinct, "hash": hashes})
+    frame = values.rename("value").to_frame()
+    return frame.join(lookup, on="value", how="left", maintain_order="left")["hash"]
 
 
 def _known_codes(con: duckdb.DuckDBPyConnection, table: str, column: str) -> pl.Series:
@@ -66,33 +85,43 @@ def _resolve_codes(
 
 
 def _flag_duplicates(rows: pl.DataFrame, contract: SourceContract) -> pl.DataFrame:
-    """A second row with the same id and version in one day is quarantined; the first stays."""
-    identity = (
-        [*contract.key, contract.version_column] if contract.version_column else [*contract.key]
+    """A second row with the same id and version in one day is quarantined; the first stays.
+
+    `rows` are in (day, file, row) order, as read, so "first" is the first occurrence.
+    """
+    identity = [DAY, *contract.key]
+    if contract.version_column:
+        identity.append(contract.version_column)
+    repeated = ~pl.struct(identity).is_first_distinct()
+    if not rows.select(repeated.any()).item():
+        return rows
+    firsts = (
+        rows.filter(pl.struct(identity).is_duplicated())
+        .group_by(identity, maintain_order=True)
+        .agg(pl.col(FILE).first().alias("_first_file"), pl.col(ROW).first().alias("_first_row"))
     )
-    ordered = rows.sort(DAY, FILE, ROW)
-    first = pl.struct(FILE, ROW).first().over([DAY, *identity])
-    return ordered.with_columns(
-        pl.when(pl.int_range(pl.len()).over([DAY, *identity]) > 0)
-        .then(
-            pl.concat_str(
-                [
-                    pl.col(REASON),
-                    pl.format(
-                        "{}: duplicate of row {} in {} (same {})",
-                        pl.lit(contract.key[0]),
-                        first.struct.field(ROW),
-                        first.struct.field(FILE),
-                        pl.lit(contract.version_column or "key"),
-                    ),
-                ],
-                separator="; ",
-                ignore_nulls=True,
-            )
+    duplicate = pl.format(
+        "{}: duplicate of row {} in {} (same {})",
+        pl.lit(contract.key[0]),
+        pl.col("_first_row"),
+        pl.col("_first_file"),
+        pl.lit(contract.version_column or "key"),
+    )
+    return (
+        rows.with_columns(repeated.alias("_repeated"))
+        .join(firsts, on=identity, how="left", maintain_order="left", nulls_equal=True)
+        .with_columns(
+            pl.when(pl.col("_repeated"))
+            .then(pl.concat_str([pl.col(REASON), duplicate], separator="; ", ignore_nulls=True))
+            .otherwise(pl.col(REASON))
+            .alias(REASON)
         )
-        .otherwise(pl.col(REASON))
-        .alias(REASON)
+        .drop("_repeated", "_first_file", "_first_row")
     )
+
+
+def _read_day(delivery: Delivery, contract: SourceContract) -> list[TextFile]:
+    return [read_text(p, contract) for p in delivery.files]
 
 
 def load_deliveries(
@@ -117,15 +146,19 @@ def load_deliveries(
             summary.days_unchanged.append(delivery.day)
         else:
             todo.append(delivery)
-    texts, good_days = [], []
-    for delivery in todo:
+    texts, headers, good_days = [], {}, []
+    with ThreadPoolExecutor(max_workers=READER_THREADS) as pool:
+        reads = [pool.submit(_read_day, d, contract) for d in todo]
+    for delivery, read in zip(todo, reads, strict=True):
         try:
-            frames = [read_text(p, contract) for p in delivery.files]
+            files = read.result()
         except ExtractError as exc:  # this day fails; loaded data for it stays untouched
             summary.errors.append(str(exc))
             continue
         good_days.append(delivery)
-        texts += [f.with_columns(pl.lit(delivery.day).str.to_date().alias(DAY)) for f in frames]
+        day = pl.lit(delivery.day).str.to_date().alias(DAY)
+        texts += [f.rows.with_columns(day) for f in files]
+        headers.update({str(p): f.headers for p, f in zip(delivery.files, files, strict=True)})
     if not texts:
         return summary
     text = pl.concat(texts, how="diagonal_relaxed")
@@ -136,8 +169,7 @@ def load_deliveries(
         how="diagonal_relaxed",
     )
     valid = valid.filter(pl.col(REASON).is_null())
-    raw_lookup = text.select(FILE, ROW, RAW)
-    bad = bad.drop(RAW, strict=False).join(raw_lookup, on=[FILE, ROW], how="left")
+    bad = with_raw_values(bad, text, headers)
     if contract.personal:
         valid = valid.with_columns(
             pseudonymise(valid[contract.personal[0]], pii_key).alias(PSEUDONYM_COLUMN)
