@@ -8,6 +8,7 @@ import warnings
 from datetime import date, timedelta
 
 from orchestration.settings import load_settings
+from sources.sample.writers import STYLES
 
 
 def _sample(args: argparse.Namespace) -> int:
@@ -21,6 +22,7 @@ def _sample(args: argparse.Namespace) -> int:
         dossiers_per_day=args.dossiers_per_day,
         seed=args.seed,
         broken_share=args.broken_share,
+        style=args.style,
     )
     files = generate(settings.landing_dir, cfg)
     print(f"Sample extracts {cfg.start} .. {cfg.end} written to {settings.landing_dir}:")
@@ -76,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=0.002,
         help="share of deliberately broken rows (capped at 0.5%% of a file)",
+    )
+    sample.add_argument(
+        "--style",
+        choices=STYLES,
+        help="write every file in this one export style instead of the realistic mix",
     )
     sample.set_defaults(func=_sample)
     sub.add_parser("run", help="load new extracts, build, check and publish").set_defaults(

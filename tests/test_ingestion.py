@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from orchestration.definitions import build_definitions
+from orchestration.defs.raw import loader
 from orchestration.partitions import range_tags
 from orchestration.warehouse import PSEUDONYM_COLUMN
 from sources.sample import SampleConfig, generate
@@ -100,6 +101,18 @@ def test_each_file_read_equals_loaded_plus_quarantined(env, landing):
     reasons = sorted(r for (r,) in query(env, "select reason from audit.quarantine"))
     assert reasons[0] == "agency_code: unknown agency code 'H31.999'"
     assert reasons[1].startswith("dossier_id: duplicate of row 2 in ")
+
+
+def test_a_backfill_in_bounded_batches_loads_the_same(env, landing, monkeypatch):
+    # Long backfills are parsed a few days at a time; one day per batch changes no result.
+    monkeypatch.setattr(loader, "CHUNK_BYTES", 1)
+    drop(landing, "dossiers", "2026-01-07", [dossier(5, 7), dossier(5, 7)], name="dup")
+    assert materialize(env, ALL, "2026-01-05", "2026-01-07").success
+    assert query(env, "select count(*) from raw.dossiers") == [(5,)]
+    log = query(env, "select sum(rows_read), sum(rows_quarantined) from audit.ingestion_log")
+    assert log == [(8, 1)]
+    (reason,) = query(env, "select reason from audit.quarantine")[0]
+    assert reason.startswith("dossier_id: duplicate of row 2 in ")
 
 
 def test_redelivery_replaces_the_day_and_same_day_twice_changes_nothing(env, landing):

@@ -4,12 +4,14 @@ import codecs
 import json
 from datetime import date, datetime
 
+import polars as pl
 import pytest
 import xlsxwriter
 
 from sources.contracts import CONTRACTS
-from sources.readers import ExtractError, read_file
-from sources.sample.writers import encode_cp1258
+from sources.readers import ExtractError, parse_rows, read_file, read_text
+from sources.sample.writers import STYLES, encode_cp1258
+from tests.landing_files import drop
 
 DOSSIERS = CONTRACTS["dossiers"]
 HEADER = [
@@ -256,3 +258,30 @@ def test_staffing_dates_and_ints(tmp_path):
     row = read_file(path, CONTRACTS["staffing"]).valid.row(0, named=True)
     assert row["snapshot_date"] == date(2025, 12, 31)
     assert (row["staff_category"], row["quota"], row["headcount"]) == ("civil_servant", 1838, 1800)
+
+
+def test_a_batch_mixing_every_export_style_reads_the_same_values(tmp_path):
+    # One batch holds files of every style; each date shape is tried only on what the
+    # earlier shapes could not read, which must never change a value.
+    row = {
+        "dossier_id": "HS-9",
+        "procedure_code": "1.000001",
+        "agency_code": "H31.101",
+        "channel": "online",
+        "received_at": datetime(2026, 1, 5, 8, 30, 15),
+        "due_at": datetime(2026, 1, 10, 17, 0),
+        "status": "received",
+        "fee_amount": 1_234_567,
+        "updated_at": datetime(2026, 1, 5, 9, 0, 1),
+    }
+    texts = [
+        read_text(
+            drop(tmp_path, "dossiers", "2026-01-05", [row], name=style, style=style), DOSSIERS
+        )
+        for style in STYLES
+    ]
+    valid, bad = parse_rows(pl.concat([t.rows for t in texts], how="diagonal_relaxed"), DOSSIERS)
+    assert bad.height == 0
+    assert valid.height == len(STYLES)
+    for column in ("received_at", "due_at", "fee_amount", "updated_at"):
+        assert valid[column].to_list() == [row[column]] * len(STYLES), column

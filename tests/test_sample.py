@@ -95,3 +95,11 @@ def test_dossiers_follow_weekday_seasonality(landing):
     by_weekday = df.group_by(pl.col("received_at").dt.weekday()).len().sort("received_at")
     counts = dict(by_weekday.iter_rows())
     assert counts.get(7, 0) < counts[2] / 5  # Sunday far below Tuesday
+
+
+def test_one_style_for_every_file(tmp_path):
+    # Benchmarks compare engines on the same files: every file in one plain-CSV style.
+    generate(tmp_path, SampleConfig(start=date(2026, 1, 26), days=10, style="csv_vn_bom"))
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert {p.suffix for p in files} == {".csv"}
+    assert all(p.read_bytes().startswith(b"\xef\xbb\xbf") for p in files)

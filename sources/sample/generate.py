@@ -48,6 +48,9 @@ class SampleConfig:
     broken_share: float = 0.002
     procedures: int = 300
     projects: int = 60
+    #: One export style for every file (e.g. "csv_vn_bom", which any SQL engine reads)
+    #: instead of the realistic mix; benchmarks compare engines on the same files.
+    style: str | None = None
 
     @property
     def end(self) -> date:
@@ -75,7 +78,7 @@ class _Writer:
         if rows.is_empty():
             return
         rng = self.rng(source, day, zlib.crc32(name.encode()))
-        style = str(rng.choice(styles, p=weights))
+        style = self.cfg.style or str(rng.choice(styles, p=weights))
         broken: list[Broken] = []
         if breakable:
             cap = int(rows.height * MAX_BROKEN_PER_FILE)

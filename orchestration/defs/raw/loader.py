@@ -5,6 +5,7 @@ pseudonymise, then replace each day atomically. Rows read = loaded + quarantined
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +31,8 @@ from sources.readers import (
 DAY = "_extract_date"
 #: Files are read in parallel: the Polars and fastexcel readers release the GIL.
 READER_THREADS = 2
+#: Landing bytes parsed per batch (about 1 M dossier rows): bounds memory on long backfills.
+CHUNK_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
@@ -146,6 +149,33 @@ def load_deliveries(
             summary.days_unchanged.append(delivery.day)
         else:
             todo.append(delivery)
+    for chunk in _chunks(todo):
+        _load_chunk(con, contract, chunk, pii_key, summary)
+    return summary
+
+
+def _chunks(todo: list[Delivery]) -> Iterator[list[Delivery]]:
+    """Consecutive runs of days of about CHUNK_BYTES of files: memory stays bounded however
+    long the backfill, and each run of days is still parsed as one batch."""
+    chunk: list[Delivery] = []
+    size = 0
+    for delivery in todo:
+        chunk.append(delivery)
+        size += sum(p.stat().st_size for p in delivery.files)
+        if size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _load_chunk(
+    con: duckdb.DuckDBPyConnection,
+    contract: SourceContract,
+    todo: list[Delivery],
+    pii_key: bytes,
+    summary: LoadSummary,
+) -> None:
     texts, headers, good_days = [], {}, []
     with ThreadPoolExecutor(max_workers=READER_THREADS) as pool:
         reads = [pool.submit(_read_day, d, contract) for d in todo]
@@ -160,7 +190,7 @@ def load_deliveries(
         texts += [f.rows.with_columns(day) for f in files]
         headers.update({str(p): f.headers for p, f in zip(delivery.files, files, strict=True)})
     if not texts:
-        return summary
+        return
     text = pl.concat(texts, how="diagonal_relaxed")
     valid, bad = parse_rows(text, contract)
     valid = _flag_duplicates(_resolve_codes(con, valid, contract), contract)
@@ -175,7 +205,6 @@ def load_deliveries(
             pseudonymise(valid[contract.personal[0]], pii_key).alias(PSEUDONYM_COLUMN)
         )
     _write(con, contract, good_days, text, valid, bad, summary)
-    return summary
 
 
 def _write(
