@@ -94,7 +94,7 @@ def pipeline_env(landing: Path, data: Path) -> dict[str, str]:
 
 
 def step_seconds(data: Path, output: str) -> dict[str, float]:
-    """Seconds per Dagster step of the run `cchc run` reported, and the time outside steps."""
+    """Seconds per Dagster step of the run that `cchc run` reported."""
     run_id = re.search(r"Run ([0-9a-f-]{36})", output).group(1)
     instance = dg.DagsterInstance.from_config(str(data / "dagster"))
     stats = instance.get_run_step_stats(run_id)

@@ -31,15 +31,6 @@ SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".json", ".jsonl")
 
 TRUE_WORDS = ("true", "1", "x", "co", "c", "yes", "y", "t")
 FALSE_WORDS = ("false", "0", "khong", "k", "no", "n", "f")
-_NAIVE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-)
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 _EXCEL_EPOCH = pl.datetime(1899, 12, 30)
 _NFC_SUSPECT_BYTES = (b"\xcc", b"\xcd", b"\xd2", b"\xde", b"\xec", b"\xf2")
 
@@ -230,7 +221,7 @@ def _parse_in_passes(
     """Typed values of `text`, each parser tried only on what the earlier ones could not read.
 
     A batch mixes a few shapes (one per export style): a coalesce over every allowed format
-    would run all ten on every row, about 5x slower than reading most rows at the first try.
+    would run each on every row, about 5x slower than reading most rows at the first try.
     Parsers must accept disjoint shapes, so the order changes speed, never a value.
     """
     out = pl.Series(text.name, dtype=dtype).extend_constant(None, text.len())
@@ -279,25 +270,15 @@ def _parse(col: Column, text: pl.Expr, labels: dict[str, str | bool | None]) -> 
 
 
 def _typed(col: Column, text: pl.DataFrame) -> pl.Series | pl.Expr:
-    """Typed value of one column of a batch whose blanks are NULL already.
-
-    An absent optional column is all NULL (False for flags)."""
-    present = col.name in text.columns
-    raw = pl.col(col.name) if present else pl.lit(None, dtype=pl.String)
+    """Typed value of one column of a batch whose blanks are NULL already."""
     if col.kind in _TYPE_PARSERS:
         parsers, dtype = _TYPE_PARSERS[col.kind]
-        strings = (
-            text.select(raw).to_series()
-            if present
-            else pl.Series(col.name, dtype=pl.String).extend_constant(None, text.height)
-        )
-        values = _parse_in_passes(strings, parsers, dtype)
+        values = _parse_in_passes(text[col.name], parsers, dtype)
         return values.dt.date() if col.kind == "date" else values
     labels: dict[str, str | bool | None] = {}
-    if present and col.kind in ("enum", "bool"):
-        distinct = text.select(raw.unique()).to_series().drop_nulls().to_list()
-        labels = _label_lookup(col, distinct)
-    return _parse(col, raw, labels)
+    if col.kind in ("enum", "bool"):
+        labels = _label_lookup(col, text[col.name].unique().drop_nulls().to_list())
+    return _parse(col, pl.col(col.name), labels)
 
 
 def _reason_for(col: Column, text: pl.Expr, value: pl.Expr) -> pl.Expr | None:
@@ -373,7 +354,12 @@ def with_raw_values(
 def parse_rows(text: pl.DataFrame, contract: SourceContract) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split text rows into (typed valid rows, quarantined rows with their reason)."""
     present = [col.name for col in contract.columns if col.name in text.columns]
-    text = text.with_columns(_blank_to_null(pl.col(name)).alias(name) for name in present)
+    absent = [col.name for col in contract.columns if col.name not in present]
+    # an absent optional column reads as all blank (NULL; False for flags)
+    text = text.with_columns(
+        *(_blank_to_null(pl.col(name)).alias(name) for name in present),
+        *(pl.lit(None, pl.String).alias(name) for name in absent),
+    )
     values = {col.name: _typed(col, text) for col in contract.columns}
     # each reason reads the typed value computed once, in the first pass
     reasons = [
@@ -389,7 +375,7 @@ def parse_rows(text: pl.DataFrame, contract: SourceContract) -> tuple[pl.DataFra
             .replace("", None)
             .alias(REASON)
         )
-        .drop(present)
+        .drop(list(values))
         .rename({_TYPED + name: name for name in values})
     )
     staged = _apply_row_rules(staged, contract)
