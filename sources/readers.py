@@ -195,7 +195,8 @@ _DATETIME_PARSERS = (
 
 
 def _plain_integer(text: pl.Expr) -> pl.Expr:
-    return text.cast(pl.Int64, strict=False)
+    """Digits with an optional minus (the integer cast alone would also take "+5")."""
+    return pl.when(~text.str.starts_with("+")).then(text.cast(pl.Int64, strict=False))
 
 
 def _separated_amount(text: pl.Expr) -> pl.Expr:

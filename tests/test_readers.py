@@ -219,6 +219,7 @@ def test_booleans(tmp_path, text, expected):
         (0, "", "dossier_id: required value is missing"),
         (3, "Qua Zalo", "channel: 'Qua Zalo' is not one of online/in_person/postal"),
         (9, "1,5", "fee_amount: '1,5' is not a VND amount"),
+        (9, "+5", "fee_amount: '+5' is not a VND amount"),
         (9, "-50.000", "fee_amount: negative value -50000"),
         (7, "04/01/2026", "completed_at (04/01/2026 00:00) is before received_at"),
         (6, "01/01/2026", "due_at (01/01/2026 00:00) is before received_at"),
