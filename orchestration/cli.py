@@ -31,7 +31,7 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(_: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int:
     from orchestration.pipeline import run
 
     settings = load_settings()
@@ -41,7 +41,7 @@ def _run(_: argparse.Namespace) -> int:
             "(`cchc sample` writes a sample); building from what is loaded."
         )
     try:
-        outcome = run(settings)
+        outcome = run(settings, full_refresh=args.full_refresh)
     except ValueError as exc:  # a landing folder the pipeline cannot take; nothing was run
         print(f"cchc run: {exc}", file=sys.stderr)
         return 2
@@ -85,9 +85,13 @@ def main(argv: list[str] | None = None) -> int:
         help="write every file in this one export style instead of the realistic mix",
     )
     sample.set_defaults(func=_sample)
-    sub.add_parser("run", help="load new extracts, build, check and publish").set_defaults(
-        func=_run
+    run = sub.add_parser("run", help="load new extracts, build, check and publish")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild incremental models from all loaded rows (once after a model change)",
     )
+    run.set_defaults(func=_run)
     sub.add_parser("status", help="publish log and per-source freshness").set_defaults(func=_status)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -13,6 +13,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.definitions import JOB_NAME, build_definitions
+from orchestration.defs.dbt.assets import FULL_REFRESH_TAG
 from orchestration.instance import get_instance
 from orchestration.partitions import EXTRACT_DATES, range_tags
 from orchestration.settings import Settings
@@ -59,8 +60,13 @@ def pending(settings: Settings) -> dict[str, list[str]]:
     return out
 
 
-def run(settings: Settings, instance: dg.DagsterInstance | None = None) -> RunOutcome:
-    """One run of the nightly job; `instance` defaults to the persistent one (DAGSTER_HOME)."""
+def run(
+    settings: Settings, instance: dg.DagsterInstance | None = None, full_refresh: bool = False
+) -> RunOutcome:
+    """One run of the nightly job; `instance` defaults to the persistent one (DAGSTER_HOME).
+
+    `full_refresh` rebuilds the incremental dbt models from all raw rows.
+    """
     changed = pending(settings)
     defs = build_definitions(settings)
     job = defs.resolve_job_def(JOB_NAME)
@@ -70,6 +76,8 @@ def run(settings: Settings, instance: dg.DagsterInstance | None = None) -> RunOu
     selection = [k for k in executable if k not in raw_keys]
     selection += [dg.AssetKey(["raw", s]) for s in changed]
     tags = {"cchc/trigger": "cli"}
+    if full_refresh:
+        tags[FULL_REFRESH_TAG] = "true"
     if changed:
         days = sorted({d for ds in changed.values() for d in ds})
         tags |= range_tags(days[0], days[-1])

@@ -2,13 +2,45 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
 
 from sources.contracts import CONTRACTS
 from sources.sample.writers import write_extract
+
+AGENCY = {
+    "agency_code": "H31.101",
+    "agency_name": "Phường Phố Hiến",
+    "agency_level": "commune",
+    "valid_from": date(2025, 7, 1),
+    "updated_at": datetime(2026, 1, 1, 6),
+}
+PROCEDURE = {
+    "procedure_code": "1.000001",
+    "procedure_name": "Đăng ký khai sinh",
+    "level": "commune",
+    "online_level": "full",
+    "has_fee": False,
+    "updated_at": datetime(2026, 1, 1, 6),
+}
+
+
+def dossier(i: int, day: int = 5, **kw) -> dict:
+    row = {
+        "dossier_id": f"HS-{i}",
+        "procedure_code": "1.000001",
+        "agency_code": "H31.101",
+        "channel": "online",
+        "applicant_id": f"03309{i:07d}",
+        "applicant_name": "Trần Văn Bình",
+        "received_at": datetime(2026, 1, day, 8),
+        "due_at": datetime(2026, 1, day + 3, 17),
+        "status": "received",
+        "updated_at": datetime(2026, 1, day, 8),
+    }
+    return row | kw
 
 
 def drop(

@@ -1,6 +1,6 @@
 """Raw assets: partitions, re-delivery, idempotence, quarantine, code resolution, PII."""
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -12,39 +12,7 @@ from orchestration.defs.raw import loader
 from orchestration.partitions import range_tags
 from orchestration.warehouse import PSEUDONYM_COLUMN
 from sources.sample import SampleConfig, generate
-from tests.landing_files import drop
-
-AGENCY = {
-    "agency_code": "H31.101",
-    "agency_name": "Phường Phố Hiến",
-    "agency_level": "commune",
-    "valid_from": date(2025, 7, 1),
-    "updated_at": datetime(2026, 1, 1, 6),
-}
-PROCEDURE = {
-    "procedure_code": "1.000001",
-    "procedure_name": "Đăng ký khai sinh",
-    "level": "commune",
-    "online_level": "full",
-    "has_fee": False,
-    "updated_at": datetime(2026, 1, 1, 6),
-}
-
-
-def dossier(i: int, day: int = 5, **kw) -> dict:
-    row = {
-        "dossier_id": f"HS-{i}",
-        "procedure_code": "1.000001",
-        "agency_code": "H31.101",
-        "channel": "online",
-        "applicant_id": f"03309{i:07d}",
-        "applicant_name": "Trần Văn Bình",
-        "received_at": datetime(2026, 1, day, 8),
-        "due_at": datetime(2026, 1, day + 3, 17),
-        "status": "received",
-        "updated_at": datetime(2026, 1, day, 8),
-    }
-    return row | kw
+from tests.landing_files import AGENCY, PROCEDURE, dossier, drop
 
 
 def materialize(settings, keys: list[str], first: str, last: str) -> dg.ExecuteInProcessResult:

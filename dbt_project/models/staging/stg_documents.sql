@@ -1,6 +1,15 @@
 -- Outgoing documents (văn bản đi), latest version per document_id.
+{{ config(
+    materialized='incremental',
+    unique_key='document_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ drop_vanished_keys('documents') }}",
+) }}
+
 with source as (
     select * from {{ source('raw', 'documents') }}
+    {{ only_changed_keys('documents', 'document_id') }}
 ),
 
 latest as (
@@ -17,5 +26,8 @@ select
     is_electronic,
     leader_signed,
     agency_signed,
-    updated_at
+    updated_at,
+    -- lineage: the delivery this version came from (drives the incremental build)
+    _extract_date,
+    _loaded_at
 from latest

@@ -1,7 +1,16 @@
 -- Dossiers (hồ sơ TTHC), latest version per dossier_id. The applicant pseudonym stays in
 -- raw: no personal data, even hashed, goes further.
+{{ config(
+    materialized='incremental',
+    unique_key='dossier_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ drop_vanished_keys('dossiers') }}",
+) }}
+
 with source as (
     select * from {{ source('raw', 'dossiers') }}
+    {{ only_changed_keys('dossiers', 'dossier_id') }}
 ),
 
 latest as (
@@ -29,5 +38,8 @@ select
     coalesce(apology_issued, false) as apology_issued,
     -- amounts
     coalesce(fee_amount, 0) as fee_amount,
-    updated_at
+    updated_at,
+    -- lineage: the delivery this version came from (drives the incremental build)
+    _extract_date,
+    _loaded_at
 from latest

@@ -1,6 +1,15 @@
 -- Treasury disbursement payments, latest version per payment_id (negative = refund).
+{{ config(
+    materialized='incremental',
+    unique_key='payment_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ drop_vanished_keys('payments') }}",
+) }}
+
 with source as (
     select * from {{ source('raw', 'payments') }}
+    {{ only_changed_keys('payments', 'payment_id') }}
 ),
 
 latest as (
@@ -15,5 +24,8 @@ select
     capital_source,
     paid_at,
     amount,
-    updated_at
+    updated_at,
+    -- lineage: the delivery this version came from (drives the incremental build)
+    _extract_date,
+    _loaded_at
 from latest

@@ -8,6 +8,9 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.defs.dbt.project import PROJECT, ensure_manifest
 
+#: Run tag (value "true") that makes `dbt build` rebuild incremental models from scratch.
+FULL_REFRESH_TAG = "cchc/dbt-full-refresh"
+
 
 class SchemaTranslator(DagsterDbtTranslator):
     """One rule: a model's schema (= its dbt folder) is its key prefix and its asset group.
@@ -36,5 +39,12 @@ class SchemaTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=SchemaTranslator(),
 )
 def cchc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build`: models, seeds and tests in one invocation (one start-up cost per run)."""
-    yield from dbt.cli(["build"], context=context).stream()
+    """`dbt build`: models, seeds and tests in one invocation (one start-up cost per run).
+
+    Incremental models rebuild from scratch when the run carries FULL_REFRESH_TAG: needed
+    once after their logic changes, since a normal night recomputes only what is new.
+    """
+    args = ["build"]
+    if context.run.tags.get(FULL_REFRESH_TAG) == "true":
+        args.append("--full-refresh")
+    yield from dbt.cli(args, context=context).stream()
