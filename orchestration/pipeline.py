@@ -14,7 +14,7 @@ import duckdb
 
 from orchestration.definitions import JOB_NAME, build_definitions
 from orchestration.defs.dbt.assets import FULL_REFRESH_TAG
-from orchestration.instance import get_instance
+from orchestration.instance import get_instance, plan_events_per_asset
 from orchestration.partitions import EXTRACT_DATES, range_tags
 from orchestration.settings import Settings
 from orchestration.warehouse import ensure_schema
@@ -68,6 +68,7 @@ def run(
     `full_refresh` rebuilds the incremental dbt models from all raw rows.
     """
     changed = pending(settings)
+    plan_events_per_asset()
     defs = build_definitions(settings)
     job = defs.resolve_job_def(JOB_NAME)
     raw_keys = {dg.AssetKey(["raw", s]) for s in CONTRACTS}

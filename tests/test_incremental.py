@@ -10,9 +10,15 @@ from orchestration.pipeline import run
 from tests.landing_files import AGENCY, PROCEDURE, dossier, drop
 
 
-def nightly(settings, full_refresh: bool = False) -> None:
-    outcome = run(settings, dg.DagsterInstance.ephemeral(), full_refresh)
+def nightly(settings, full_refresh: bool = False) -> list[dg.AssetKey]:
+    """One run; returns the asset keys of its "materialization planned" events."""
+    instance = dg.DagsterInstance.ephemeral()
+    outcome = run(settings, instance, full_refresh)
     assert outcome.success, outcome.failures
+    planned = instance.get_records_for_run(
+        outcome.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED, limit=10_000
+    ).records
+    return [r.event_log_entry.dagster_event.asset_key for r in planned]
 
 
 def staged(settings) -> dict[str, str]:
@@ -35,7 +41,9 @@ def test_new_days_and_redeliveries_update_only_what_changed(env):
     drop(landing, "dossiers", "2026-01-05", [dossier(1), dossier(2)])
     newer_hs1 = dossier(1, status="processing", updated_at=datetime(2026, 1, 6, 9))
     drop(landing, "dossiers", "2026-01-06", [newer_hs1, dossier(3, 6)])
-    nightly(env)
+    planned = nightly(env)  # a run over two days: one planned event per asset, not per day
+    assert dg.AssetKey(["marts", "fct_dossier_monthly"]) in planned
+    assert len(planned) == len(set(planned))
     assert staged(env) == {"HS-1": "processing", "HS-2": "received", "HS-3": "received"}
 
     # Next night: HS-2 completes on a new day, and the 6th is re-delivered without HS-1's
