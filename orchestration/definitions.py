@@ -45,7 +45,10 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         schedules=[build_nightly_schedule(JOB_NAME)],
         sensors=[build_landing_sensor(JOB_NAME, downstream)],
         resources={
-            "duckdb": DuckDBResource(database=str(settings.warehouse)),
+            "duckdb": DuckDBResource(
+                database=str(settings.warehouse),
+                connection_config={"memory_limit": settings.duckdb_memory_limit},
+            ),
             "landing": landing_zone(settings),
             "dbt": DbtCliResource(project_dir=PROJECT, dbt_executable=DBT_EXECUTABLE),
         },

@@ -1,7 +1,7 @@
 """Configuration from the environment (SPEC §1): the only place env variables are read.
 
-Paths are made absolute and written back to the environment so that dbt (whose
-profiles.yml reads the same variables) sees exactly what Dagster sees.
+Paths (made absolute) and the DuckDB memory limit are written back to the environment so
+that dbt (whose profiles.yml reads the same variables) sees exactly what Dagster sees.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ class Settings:
     pii_key: bytes
     max_quarantine_ratio: float
     first_extract_date: str
+    #: DuckDB's memory limit for the pipeline's and dbt's connections. Above it DuckDB spills
+    #: to disk; without it, the latest-version window over 19 M raw dossier rows took 8 GiB
+    #: (and was no faster: 33 s vs 30 s with 2 GB).
+    duckdb_memory_limit: str
 
     @property
     def published_dir(self) -> Path:
@@ -58,6 +62,7 @@ def load_settings() -> Settings:
         pii_key=_pii_key(data_dir),
         max_quarantine_ratio=float(os.environ.get("CCHC_MAX_QUARANTINE_RATIO", "0.01")),
         first_extract_date=os.environ.get("CCHC_FIRST_EXTRACT_DATE", "2020-01-01"),
+        duckdb_memory_limit=os.environ.get("CCHC_DUCKDB_MEMORY_LIMIT", "2GB"),
     )
     date.fromisoformat(settings.first_extract_date)  # fail early on a typo
     os.environ.update(
@@ -65,5 +70,6 @@ def load_settings() -> Settings:
         CCHC_LANDING_DIR=str(settings.landing_dir),
         CCHC_WAREHOUSE=str(settings.warehouse),
         CCHC_PUBLISHED=str(settings.published),
+        CCHC_DUCKDB_MEMORY_LIMIT=settings.duckdb_memory_limit,
     )
     return settings
