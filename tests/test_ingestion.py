@@ -1,5 +1,6 @@
 """Raw assets: partitions, re-delivery, idempotence, quarantine, code resolution, PII."""
 
+import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -121,6 +122,9 @@ def test_personal_data_is_pseudonymised_in_raw(env, landing):
     assert "applicant_id" not in cols and "applicant_name" not in cols
     keys = query(env, f"select {PSEUDONYM_COLUMN} from raw.dossiers order by dossier_id")
     assert all(len(k) == 32 and not k.startswith("0330") for (k,) in keys)
+    # keyed BLAKE2b-128 of the applicant id under CCHC_PII_KEY (tests/conftest.py)
+    expected = hashlib.blake2b(b"033090000001", key=b"test-key-not-secret", digest_size=16)
+    assert keys[0] == (expected.hexdigest(),)
     dump = str(query(env, "select * from raw.dossiers"))
     assert "Trần Văn Bình" not in dump and "033090000001" not in dump
 
