@@ -35,6 +35,7 @@ PLANNED_EVENTS_VAR = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 
 
 def plan_events_per_asset() -> None:
+    """Set PLANNED_EVENTS_VAR for runs created in this process, unless set already."""
     os.environ.setdefault(PLANNED_EVENTS_VAR, "true")
 
 
