@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -116,9 +117,13 @@ def main(landing: Path, warehouse: Path, manifest_path: Path) -> None:
     manifest = json.loads(manifest_path.read_text())
     with duckdb.connect(str(warehouse)) as con:
         ensure_schema(con)  # the pipeline's raw tables, empty
+        started = time.perf_counter()
         for contract in CONTRACTS.values():
             load_source(con, landing, contract)
+        loaded = time.perf_counter()
         run_models(con, manifest, DBT_PROJECT_DIR)
+        # stage times, for comparing with the pipeline's raw and dbt steps
+        print(f"load {loaded - started:.1f} s, models {time.perf_counter() - loaded:.1f} s")
 
 
 if __name__ == "__main__":

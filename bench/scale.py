@@ -186,6 +186,7 @@ def bench_size(work: Path, size: int, repeat: int, manifest: Path) -> dict:
         "pandas": med(pandas),
         "full_steps": steps,
         "nightly_steps": nightly_steps,
+        "duckdb_floor_stages": floor[-1].output.strip().splitlines()[-1],
     }
 
 
@@ -216,7 +217,8 @@ def main() -> None:
             f"  pandas     {pandas['seconds']:8.1f} s  peak {pandas['peak_rss_mib']:7.0f} MiB\n"
             f"  full / duckdb floor {full['seconds'] / floor['seconds']:.2f}x, "
             f"pandas / full {pandas['seconds'] / full['seconds']:.2f}x\n"
-            f"  steps of the last full build: {result['full_steps']}",
+            f"  steps of the last full build: {result['full_steps']}\n"
+            f"  duckdb floor stages (last run): {result['duckdb_floor_stages']}",
             flush=True,
         )
 
