@@ -2,8 +2,6 @@
 {{ config(
     materialized='incremental',
     unique_key='document_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
     post_hook="{{ drop_vanished_keys('documents') }}",
 ) }}
 

@@ -3,8 +3,6 @@
 {{ config(
     materialized='incremental',
     unique_key='dossier_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
     post_hook="{{ drop_vanished_keys('dossiers') }}",
 ) }}
 
