@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.defs.raw.loader import load_deliveries
+from orchestration.defs.raw.loader import RowRules, load_deliveries
 from sources.contracts import CONTRACTS
 from sources.landing import deliveries
 from sources.sample import SampleConfig, generate
@@ -35,7 +35,7 @@ def load_all(landing: Path, warehouse: Path) -> tuple[float, int]:
     with duckdb.connect(str(warehouse)) as con:
         for source, contract in CONTRACTS.items():
             batch = list(deliveries(landing, source).values())
-            rows += load_deliveries(con, contract, batch, b"bench-key").rows_read
+            rows += load_deliveries(con, contract, batch, RowRules(b"bench-key")).rows_read
     return time.perf_counter() - started, rows
 
 

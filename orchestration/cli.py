@@ -31,29 +31,84 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Exit codes (README): 0 published, 1 blocked or failed (snapshot unchanged), 2 usage or
+#: configuration error (nothing ran), 3 refused: another command is at work.
+EXIT_PUBLISHED, EXIT_BLOCKED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+#: Skipped landing items listed in the run summary (audit.landing_items has every one).
+SHOWN_ITEMS = 15
+
+
 def _run(args: argparse.Namespace) -> int:
     from orchestration.pipeline import run
+    from orchestration.runlock import exclusive
+    from orchestration.warehouse import check_openable
 
     settings = load_settings()
-    if not any(settings.landing_dir.glob("*/*/*")):
-        print(
-            f"The landing zone {settings.landing_dir} holds no extracts yet "
-            "(`cchc sample` writes a sample); building from what is loaded."
-        )
-    try:
+    with exclusive(settings.data_dir, "run"):
+        check_openable(settings.warehouse)
+        if not any(settings.landing_dir.glob("*/*/*")):
+            print(
+                f"The landing zone {settings.landing_dir} holds no extracts yet "
+                "(`cchc sample` writes a sample); building from what is loaded."
+            )
         outcome = run(settings, full_refresh=args.full_refresh)
-    except ValueError as exc:  # a landing folder the pipeline cannot take; nothing was run
-        print(f"cchc run: {exc}", file=sys.stderr)
-        return 2
+        items = _landing_items(settings)
     loaded = ", ".join(f"{s} ({len(d)} days)" for s, d in outcome.changed.items()) or "nothing new"
     print(f"Run {outcome.run_id}: loaded {loaded}.")
+    for source, (ok, bad) in outcome.rows.items():
+        print(f"  {source:<16} {ok:>9} rows loaded, {bad:>6} quarantined")
+    if items:
+        print(f"Landing items not loaded ({len(items)}; all in audit.landing_items):")
+        for path, reason, blocking in items[:SHOWN_ITEMS]:
+            print(f"  {'!' if blocking else '-'} {path}: {reason}")
     if outcome.success:
         print("Published.")
-        return 0
-    print("Run failed; the published snapshot was left as it was. Failures:", file=sys.stderr)
+        return EXIT_PUBLISHED
+    print("Not published; the snapshot was left as it was. Failures:", file=sys.stderr)
     for failure in outcome.failures:
         print(f"  - {failure}", file=sys.stderr)
-    return 1
+    print(
+        "Fix or re-deliver what failed, or let it through with `cchc accept <item> --by <name>"
+        " --reason <why>`.",
+        file=sys.stderr,
+    )
+    return EXIT_BLOCKED
+
+
+def _landing_items(settings) -> list[tuple[str, str, bool]]:
+    """What the run's landing scan did not load, blocking items first."""
+    import duckdb
+
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        return con.execute(
+            "select path, reason, blocking from audit.landing_items order by not blocking, path"
+        ).fetchall()
+
+
+def _accept(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from orchestration.runlock import exclusive
+    from orchestration.warehouse import check_openable, ensure_schema
+    from quality.gate import accept, blocked
+    from sources.contracts import CONTRACTS
+
+    settings = load_settings()
+    sources = list(CONTRACTS)
+    with exclusive(settings.data_dir, "accept"), duckdb.connect(str(settings.warehouse)) as con:
+        check_openable(settings.warehouse)
+        ensure_schema(con)
+        ratio = settings.max_quarantine_ratio
+        accepted = accept(con, args.item, args.by, args.reason, sources, ratio)
+        if not accepted:
+            print(f"cchc accept: nothing blocked matches {args.item!r}.", file=sys.stderr)
+            for item in blocked(con, sources, ratio)[:SHOWN_ITEMS]:
+                print(f"  blocked: {item}", file=sys.stderr)
+            return EXIT_USAGE
+    for item in accepted:
+        print(f"Accepted {item} (by {args.by}: {args.reason}).")
+    print("The next `cchc run` publishes if nothing else blocks; its publish log says so.")
+    return EXIT_PUBLISHED
 
 
 def _status(_: argparse.Namespace) -> int:
@@ -93,8 +148,31 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.set_defaults(func=_run)
     sub.add_parser("status", help="publish log and per-source freshness").set_defaults(func=_status)
+    accept = sub.add_parser(
+        "accept",
+        help="let a blocked item through the gate (recorded with who and why)",
+        description="Accept what the gate blocks: a landing item (path relative to the "
+        "landing zone) or a source-day over the quarantine ratio (e.g. dossiers/2026-02-15); "
+        "shell patterns such as 'dossiers/2025-*' accept every match. An accepted item that "
+        "changes later is judged anew.",
+    )
+    accept.add_argument("item", help="path, source/day, or a shell pattern of them")
+    accept.add_argument("--by", required=True, help="who accepts (shown in the publish log)")
+    accept.add_argument("--reason", required=True, help="why it may be published")
+    accept.set_defaults(func=_accept)
     args = parser.parse_args(argv)
-    return args.func(args)
+    from orchestration.runlock import Busy
+    from orchestration.settings import ConfigError
+    from orchestration.warehouse import BrokenWarehouse
+
+    try:
+        return args.func(args)
+    except (ConfigError, BrokenWarehouse) as exc:
+        print(f"cchc {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Busy as exc:
+        print(f"cchc {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BUSY
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from orchestration.defs.publish.assets import snapshot
 from orchestration.defs.quality.checks import GX_CHECKS
 from orchestration.defs.raw.assets import RAW_ASSETS
 from orchestration.defs.raw.checks import landing_freshness
+from orchestration.defs.raw.scan import landing_scan
 from orchestration.defs.raw.sensors import build_landing_sensor
 from orchestration.defs.schedules import build_nightly_schedule
 from orchestration.resources import landing_zone
@@ -29,7 +30,7 @@ JOB_TAGS = {
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
-    assets = [*RAW_ASSETS, cchc_dbt_models, snapshot]
+    assets = [landing_scan, *RAW_ASSETS, cchc_dbt_models, snapshot]
     raw_keys = {k for a in RAW_ASSETS for k in a.keys}
     downstream = [k for a in assets for k in a.keys if k not in raw_keys]
     job = dg.define_asset_job(

@@ -15,11 +15,12 @@ import duckdb
 from orchestration.definitions import JOB_NAME, build_definitions
 from orchestration.defs.dbt.assets import FULL_REFRESH_TAG
 from orchestration.instance import get_instance, plan_events_per_asset
-from orchestration.partitions import EXTRACT_DATES, range_tags
+from orchestration.partitions import range_tags
+from orchestration.resources import landing_zone
 from orchestration.settings import Settings
 from orchestration.warehouse import ensure_schema
 from sources.contracts import CONTRACTS
-from sources.landing import deliveries
+from sources.readers import short
 
 
 @dataclass
@@ -28,6 +29,8 @@ class RunOutcome:
     run_id: str
     changed: dict[str, list[str]]
     failures: list[str] = field(default_factory=list)
+    #: {source: (rows loaded, rows quarantined)} of what this run loaded
+    rows: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def loaded_fingerprints(settings: Settings) -> dict[str, str]:
@@ -43,20 +46,16 @@ def loaded_fingerprints(settings: Settings) -> dict[str, str]:
 
 
 def pending(settings: Settings) -> dict[str, list[str]]:
-    """{source: [days]} landed but not loaded in their current form."""
+    """{source: [days]} landed but not loaded in their current form. Folders outside the
+    partitions (future, before the first date) are not deliveries: the landing scan of the
+    run accounts for them, and good folders are never held back by them."""
     seen = loaded_fingerprints(settings)
     out: dict[str, list[str]] = {}
-    valid = set(EXTRACT_DATES.get_partition_keys())
+    found = landing_zone(settings).scan()
     for source in CONTRACTS:
-        for day, delivery in deliveries(settings.landing_dir, source).items():
-            if seen.get(f"{source}/{day}") == delivery.fingerprint:
-                continue
-            if day not in valid:
-                raise ValueError(
-                    f"{settings.landing_dir / source / day}: extract date outside the partitions "
-                    f"({EXTRACT_DATES.start:%Y-%m-%d} .. tomorrow); set CCHC_FIRST_EXTRACT_DATE"
-                )
-            out.setdefault(source, []).append(day)
+        for day, delivery in found.deliveries.get(source, {}).items():
+            if seen.get(f"{source}/{day}") != delivery.fingerprint:
+                out.setdefault(source, []).append(day)
     return out
 
 
@@ -89,7 +88,18 @@ def run(
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         raise_on_error=False,
     )
-    return RunOutcome(result.success, result.run_id, changed, _failures(result))
+    return RunOutcome(result.success, result.run_id, changed, _failures(result), _rows(result))
+
+
+def _rows(result: dg.ExecuteInProcessResult) -> dict[str, tuple[int, int]]:
+    out = {}
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        key = materialization.asset_key.path
+        meta = materialization.metadata
+        if key[0] == "raw" and "rows_loaded" in meta:
+            out[key[1]] = (meta["rows_loaded"].value, meta["rows_quarantined"].value)
+    return out
 
 
 def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
@@ -114,5 +124,16 @@ def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
                 if data.error
                 else "failed"
             )
-            out.append(f"step {event.step_key}: {message.strip()}")
+            out.append(f"step {event.step_key}: {plain_cause(message)}")
     return out
+
+
+def plain_cause(message: str) -> str:
+    """A step's error as a person should read it: a full disk or a lock said so plainly,
+    anything else cut short (a driver's message may quote data)."""
+    text = message.strip()
+    if "No space left on device" in text or "Errno 28" in text:
+        return "the disk is full (No space left on device): free space and run again"
+    if "Could not set lock on file" in text or "Conflicting lock" in text:
+        return "another process holds the DuckDB file open for writing: " + short(text, 200)
+    return short(text)

@@ -88,9 +88,11 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
 
 def build_context(snapshot: Path) -> dict:
     with duckdb.connect(str(snapshot), read_only=True) as con:
+        # the year of the data-through date: one outlying date must not choose the period
         (year,) = con.execute(
-            "select max(year(period_start)) from marts.indicator_scorecard"
-            " where period_type = 'year'"
+            "select coalesce((select year(max(latest_extract_date))"
+            " from marts.source_freshness), (select max(year(period_start))"
+            " from marts.indicator_scorecard where period_type = 'year'))"
         ).fetchone()
         names = dict(_rows(con, "select agency_code, agency_name from marts.dim_agency"))
         scorecard = []

@@ -2,21 +2,56 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
 import dagster as dg
 
+from orchestration.defs.raw.loader import RowRules
 from orchestration.settings import Settings
+from sources.contracts import CONTRACTS
+from sources.landing import LandingScan, scan
+from sources.readers import LOCAL_TZ
 
 
 class LandingZone(dg.ConfigurableResource):
-    """Where extracts are dropped, and the key that pseudonymises personal identifiers."""
+    """Where extracts are dropped, the key that pseudonymises personal identifiers, and the
+    rules that decide what of the landing zone is loadable and plausible."""
 
     path: str
     pii_key: str
+    first_extract_date: str
+    date_floor: str
+    block_on_skipped: bool = True
+    max_quarantine_ratio: float = 0.01
 
     @property
     def key(self) -> bytes:
         return self.pii_key.encode()
 
+    @property
+    def path_obj(self) -> Path:
+        return Path(self.path)
+
+    @property
+    def row_rules(self) -> RowRules:
+        return RowRules(self.key, date.fromisoformat(self.date_floor))
+
+    def scan(self) -> LandingScan:
+        """Deliveries from the first partition to tomorrow in Hưng Yên (a night export may
+        be dated the next day), and everything else the landing zone holds."""
+        last = datetime.now(ZoneInfo(LOCAL_TZ)).date() + timedelta(days=1)
+        first = date.fromisoformat(self.first_extract_date)
+        return scan(Path(self.path), CONTRACTS, first, last)
+
 
 def landing_zone(settings: Settings) -> LandingZone:
-    return LandingZone(path=str(settings.landing_dir), pii_key=settings.pii_key.decode())
+    return LandingZone(
+        path=str(settings.landing_dir),
+        pii_key=settings.pii_key.decode(),
+        first_extract_date=settings.first_extract_date,
+        date_floor=settings.date_floor.isoformat(),
+        block_on_skipped=settings.block_on_skipped,
+        max_quarantine_ratio=settings.max_quarantine_ratio,
+    )

@@ -26,6 +26,12 @@ class Settings:
     #: to disk; without it, the latest-version window over 19 M raw dossier rows took 8 GiB
     #: (and was no faster: 33 s vs 30 s with 2 GB).
     duckdb_memory_limit: str
+    #: Dates before this are placeholders or typos (1900-01-01) and are quarantined.
+    date_floor: date
+    #: Whether landing items that are not loadable deliveries block publishing (else warn).
+    block_on_skipped: bool
+    #: How many published snapshots are kept (the current one and the ones before it).
+    keep_snapshots: int
 
     @property
     def published_dir(self) -> Path:
@@ -52,19 +58,65 @@ def _pii_key(data_dir: Path) -> bytes:
     return path.read_text().strip().encode()
 
 
+class ConfigError(ValueError):
+    """An environment variable holds something the pipeline cannot use."""
+
+
+def _parsed(name: str, default: str, parse, accepted: str):
+    """`parse(os.environ[name])`, or a ConfigError naming the variable and the form."""
+    text = os.environ.get(name) or default
+    try:
+        return parse(text)
+    except (ValueError, TypeError):
+        raise ConfigError(f"{name}={text!r} is not valid: expected {accepted}") from None
+
+
+def _ratio(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise ValueError(text)
+    return value
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def _choice(*allowed: str):
+    def parse(text: str) -> str:
+        if text not in allowed:
+            raise ValueError(text)
+        return text
+
+    return parse
+
+
 def load_settings() -> Settings:
     data_dir = _path("CCHC_DATA_DIR", Path("data"))
+    first = _parsed(
+        "CCHC_FIRST_EXTRACT_DATE", "2020-01-01", date.fromisoformat, "a date like 2020-01-01"
+    )
     settings = Settings(
         data_dir=data_dir,
         landing_dir=_path("CCHC_LANDING_DIR", data_dir / "landing"),
         warehouse=_path("CCHC_WAREHOUSE", data_dir / "warehouse.duckdb"),
         published=_path("CCHC_PUBLISHED", data_dir / "published" / "cchc.duckdb"),
         pii_key=_pii_key(data_dir),
-        max_quarantine_ratio=float(os.environ.get("CCHC_MAX_QUARANTINE_RATIO", "0.01")),
-        first_extract_date=os.environ.get("CCHC_FIRST_EXTRACT_DATE", "2020-01-01"),
+        max_quarantine_ratio=_parsed(
+            "CCHC_MAX_QUARANTINE_RATIO", "0.01", _ratio, "a share between 0 and 1, e.g. 0.01"
+        ),
+        first_extract_date=first.isoformat(),
         duckdb_memory_limit=os.environ.get("CCHC_DUCKDB_MEMORY_LIMIT", "2GB"),
+        date_floor=_parsed("CCHC_DATE_FLOOR", "2000-01-01", date.fromisoformat, "a date"),
+        block_on_skipped=_parsed(
+            "CCHC_SKIPPED_FILES", "block", _choice("block", "warn"), "block or warn"
+        )
+        == "block",
+        keep_snapshots=_parsed("CCHC_KEEP_SNAPSHOTS", "5", _count, "a whole number ≥ 1"),
     )
-    date.fromisoformat(settings.first_extract_date)  # fail early on a typo
     os.environ.update(
         CCHC_DATA_DIR=str(settings.data_dir),
         CCHC_LANDING_DIR=str(settings.landing_dir),

@@ -7,6 +7,8 @@ any row is written, so applicant ids and names exist only in quarantine raw valu
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from sources.contracts import CONTRACTS, SourceContract
@@ -24,6 +26,20 @@ create table if not exists audit.ingestion_log (
     source varchar, extract_date date, file varchar, rows_read bigint,
     rows_loaded bigint, rows_quarantined bigint, loaded_at timestamp
 );
+-- what the last scan of the landing zone found that is not a loadable delivery
+create table if not exists audit.landing_items (
+    path varchar, reason varchar, blocking boolean, fingerprint varchar,
+    seen_at timestamp with time zone
+);
+-- a person's decision to publish despite a gate item (path or source/day, as it was then)
+create table if not exists audit.acceptances (
+    subject varchar, fingerprint varchar, accepted_by varchar, reason varchar,
+    accepted_at timestamp with time zone
+);
+create table if not exists audit.publish_log (
+    published_at timestamp with time zone, run_id varchar, data_through date,
+    checks_passed integer, checks_failed integer, accepted varchar
+);
 create table if not exists audit.deliveries (
     source varchar, extract_date date, fingerprint varchar, files bigint, loaded_at timestamp,
     primary key (source, extract_date)
@@ -38,6 +54,35 @@ def raw_columns(contract: SourceContract) -> list[tuple[str, str]]:
     if contract.personal:
         cols.append((PSEUDONYM_COLUMN, "VARCHAR"))
     return [*cols, ("_extra", "VARCHAR"), ("_loaded_at", "TIMESTAMP")]
+
+
+class BrokenWarehouse(RuntimeError):
+    """The working DuckDB file cannot be opened."""
+
+
+def check_openable(path: Path) -> None:
+    """Raise BrokenWarehouse saying what is wrong with `path` and what to do."""
+    if not path.exists():
+        return
+    try:
+        duckdb.connect(str(path)).close()
+    except duckdb.Error as exc:
+        if "not a valid DuckDB database" in str(exc):
+            raise BrokenWarehouse(
+                f"the working warehouse {path} is not a DuckDB database (empty or damaged). "
+                "It holds nothing the landing zone cannot rebuild: move it aside "
+                f"(mv {path} {path}.broken) and run `cchc run` again to reload every "
+                "delivery still in the landing zone."
+            ) from None
+        if "lock" in str(exc).lower():
+            raise BrokenWarehouse(
+                f"another process has the working warehouse {path} open for writing (a "
+                "DuckDB CLI or BI tool?): close it and run again; BI tools read the "
+                "published snapshot, never this file."
+            ) from None
+        raise BrokenWarehouse(
+            f"the working warehouse {path} cannot be opened: {exc}"[:400]
+        ) from None
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

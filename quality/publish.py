@@ -1,9 +1,18 @@
-"""Write–audit–publish: copy the audited marts into a new snapshot (with its scorecard
-report), then swap it in.
+"""Write–audit–publish: copy the audited marts into a new snapshot (DuckDB file, Parquet,
+scorecard report), then switch to it in one step.
 
-The new DuckDB file and Parquet folder are written beside the published ones and renamed
-over them, so a BI tool sees the old snapshot or the new one, never half of one. A reader
-holding the old file open keeps reading its (unlinked) inode and never blocks the run.
+Layout of the published folder (`$CCHC_PUBLISHED`'s parent):
+
+    snapshots/<stamp>/      one complete snapshot: cchc.duckdb, parquet/, report/
+    current -> snapshots/<stamp>
+    cchc.duckdb -> current/cchc.duckdb,  parquet -> current/parquet,  report -> current/report
+
+A snapshot is written whole under a hidden name, then the `current` link is replaced by
+one rename: a BI tool sees the old snapshot or the new one, never a mix and never a missing
+path; a reader holding an old file keeps reading it. The last `keep` snapshots stay (for
+`cchc rollback`); leftovers of a killed publish are removed by the next one. The publish
+history lives in the working warehouse (`audit.publish_log`), so publishing never opens
+the previous published file, which a BI tool may hold open.
 """
 
 from __future__ import annotations
@@ -13,10 +22,13 @@ import shutil
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
 from orchestration.report import write_report
+from quality.gate import accepted_since_last_publish
+from sources.readers import LOCAL_TZ
 
 #: Tables BI tools read (SPEC §4); publish_log is appended here, the others copied.
 MART_TABLES = (
@@ -28,12 +40,9 @@ MART_TABLES = (
     "indicator_scorecard",
     "source_freshness",
 )
-PUBLISH_LOG_DDL = """
-create table snapshot.marts.publish_log (
-    published_at timestamp, run_id varchar, data_through date,
-    checks_passed integer, checks_failed integer
-)
-"""
+SNAPSHOTS = "snapshots"
+CURRENT = "current"
+_TMP_PREFIX = ".tmp-"
 
 
 @dataclass(frozen=True)
@@ -44,33 +53,52 @@ class Published:
 
 
 def publish(
-    warehouse: Path, published: Path, run_id: str, checks_passed: int, checks_failed: int
-) -> Published:
-    """Build the snapshot from `warehouse`'s marts and atomically replace `published`."""
-    published.parent.mkdir(parents=True, exist_ok=True)
-    tmp_db = published.with_name(f".{published.name}.{run_id}.tmp")
-    tmp_parquet = published.parent / f".parquet.{run_id}.tmp"
-    try:
-        return _build_and_swap(
-            warehouse, published, run_id, checks_passed, checks_failed, tmp_db, tmp_parquet
-        )
-    finally:  # after a swap these are gone; after a failure they must not linger
-        for leftover in (tmp_db, tmp_parquet, tmp_parquet.with_name(f".report.{run_id}.tmp")):
-            _remove(leftover)
-
-
-def _build_and_swap(
     warehouse: Path,
     published: Path,
     run_id: str,
     checks_passed: int,
     checks_failed: int,
-    tmp_db: Path,
-    tmp_parquet: Path,
+    keep: int = 5,
 ) -> Published:
-    tmp_parquet.mkdir()
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute(f"attach '{tmp_db}' as snapshot")
+    """Build the snapshot from `warehouse`'s marts and make it the current one."""
+    root = published.parent
+    snapshots = root / SNAPSHOTS
+    snapshots.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(root)
+    stamp = datetime.now(ZoneInfo(LOCAL_TZ)).strftime("%Y%m%dT%H%M%S") + f"-{run_id[:8]}"
+    tmp = snapshots / f"{_TMP_PREFIX}{stamp}"
+    tmp.mkdir()
+    try:
+        with duckdb.connect(str(warehouse)) as con:
+            result = _build(con, tmp, published.name, run_id, checks_passed, checks_failed)
+            write_report(tmp / published.name, tmp / "report")
+            final = snapshots / stamp
+            os.replace(tmp, final)
+            switch(root, final, published.name)
+            con.execute(
+                "insert into audit.publish_log select * from snapshot_row",
+            )
+            con.unregister("snapshot_row")
+    finally:
+        _remove(tmp)
+    _prune(root, keep)
+    return Published(published, result.data_through, result.row_counts)
+
+
+def _build(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    name: str,
+    run_id: str,
+    checks_passed: int,
+    checks_failed: int,
+) -> Published:
+    db = folder / name
+    parquet = folder / "parquet"
+    parquet.mkdir()
+    # the oldest storage format DuckDB 2.0 writes: readable by every DuckDB from 0.10 on
+    con.execute(f"attach '{db}' as snapshot (storage_version 'v1.0.0')")
+    try:
         con.execute("create schema snapshot.marts")
         row_counts = {}
         for table in MART_TABLES:
@@ -78,45 +106,88 @@ def _build_and_swap(
             row_counts[table] = con.execute(
                 f"select count(*) from snapshot.marts.{table}"
             ).fetchone()[0]
-        con.execute(PUBLISH_LOG_DDL)
-        if published.exists():
-            con.execute(f"attach '{published}' as previous (read_only)")
-            con.execute(
-                "insert into snapshot.marts.publish_log select * from previous.marts.publish_log"
-            )
-            con.execute("detach previous")
-        data_through = con.execute(
+        (data_through,) = con.execute(
             "select max(latest_extract_date) from marts.source_freshness"
-        ).fetchone()[0]
+        ).fetchone()
+        row = con.execute(
+            "select now() as published_at, ?::varchar as run_id, ?::date as data_through,"
+            " ?::integer as checks_passed, ?::integer as checks_failed,"
+            " ?::varchar as accepted",
+            [run_id, data_through, checks_passed, checks_failed, accepted_since_last_publish(con)],
+        ).pl()
+        con.register("snapshot_row", row)
         con.execute(
-            "insert into snapshot.marts.publish_log values (?, ?, ?, ?, ?)",
-            [datetime.now(), run_id, data_through, checks_passed, checks_failed],
+            "create table snapshot.marts.publish_log as"
+            " select * from audit.publish_log union all select * from snapshot_row"
         )
         for table in (*MART_TABLES, "publish_log"):
-            target = tmp_parquet / f"{table}.parquet"
-            con.execute(f"copy snapshot.marts.{table} to '{target}' (format parquet)")
+            con.execute(
+                f"copy snapshot.marts.{table} to '{parquet / table}.parquet' (format parquet)"
+            )
+    finally:
         con.execute("detach snapshot")
-    tmp_report = write_report(tmp_db, tmp_parquet.with_name(f".report.{run_id}.tmp")).parent
-    _swap_in(tmp_db, published)
-    _swap_in(tmp_parquet, published.parent / "parquet")
-    _swap_in(tmp_report, published.parent / "report")
-    return Published(published, data_through, row_counts)
+    return Published(db, data_through, row_counts)
 
 
-def _swap_in(new: Path, target: Path) -> None:
-    """Rename `new` over `target` (atomic for a file; a folder swap leaves no gap either)."""
-    if new.is_dir() and target.exists():
-        old = target.with_name(f".{target.name}.old")
-        _remove(old)
-        os.replace(target, old)
-        os.replace(new, target)
-        _remove(old)
-    else:
-        os.replace(new, target)
+def switch(root: Path, snapshot: Path, name: str) -> None:
+    """Make `snapshot` current with one rename of the `current` link; the stable paths
+    (`cchc.duckdb`, `parquet`, `report`) are links through `current`, made once."""
+    link = root / f"{_TMP_PREFIX}{CURRENT}"
+    _remove(link)
+    link.symlink_to(Path(SNAPSHOTS) / snapshot.name)
+    os.replace(link, root / CURRENT)
+    for entry in (name, "parquet", "report"):
+        stable = root / entry
+        if stable.is_symlink():
+            continue
+        pointer = root / f"{_TMP_PREFIX}{entry}"
+        _remove(pointer)
+        pointer.symlink_to(Path(CURRENT) / entry)
+        if stable.is_dir():  # a folder of the pre-snapshot layout: once, on upgrade
+            old = root / f"{_TMP_PREFIX}{entry}.old"
+            os.replace(stable, old)
+            os.replace(pointer, stable)
+            _remove(old)
+        else:
+            os.replace(pointer, stable)
+
+
+def current(root: Path) -> Path | None:
+    """The current snapshot folder, if any."""
+    link = root / CURRENT
+    return link.resolve() if link.is_symlink() else None
+
+
+def history(root: Path) -> list[Path]:
+    """Complete snapshots, oldest first."""
+    folder = root / SNAPSHOTS
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def clean_leftovers(root: Path) -> list[Path]:
+    """Remove what a killed publish left: hidden temporary snapshots and links, and the
+    temporary files of the pre-snapshot layout. Returns what was removed."""
+    removed = []
+    candidates = [*root.glob(f"{_TMP_PREFIX}*"), *root.glob(".*.tmp"), *root.glob(".*.old")]
+    if (root / SNAPSHOTS).is_dir():
+        candidates += (root / SNAPSHOTS).glob(f"{_TMP_PREFIX}*")
+    for path in candidates:
+        _remove(path)
+        removed.append(path)
+    return removed
+
+
+def _prune(root: Path, keep: int) -> None:
+    live = current(root)
+    for old in history(root)[:-keep]:
+        if old != live:
+            _remove(old)
 
 
 def _remove(path: Path) -> None:
-    if path.is_dir():
-        shutil.rmtree(path)
-    elif path.exists():
+    if path.is_symlink() or path.is_file():
         path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)

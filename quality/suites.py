@@ -11,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sources.contracts import CONTRACTS
-
 
 @dataclass(frozen=True)
 class Suite:
@@ -60,21 +58,39 @@ def _unresolved_codes(column: str) -> Callable[[Any, float], list]:
     return lambda e, _r: [e.ExpectColumnValuesToBeNull(column=column)]
 
 
-def _quarantine_suite(source: str) -> Suite:
-    return Suite(
-        name="quarantine_ratio",
-        asset=("raw", source),
-        query=(
-            "select extract_date, sum(rows_quarantined)::double / nullif(sum(rows_read), 0)"
-            f" as quarantine_ratio from audit.ingestion_log where source = '{source}'"
-            " group by extract_date"
-        ),
-        blocking=True,
-        description="No source-day quarantines more than CCHC_MAX_QUARANTINE_RATIO of its rows.",
-        expectations=lambda e, ratio: [
-            e.ExpectColumnValuesToBeBetween(column="quarantine_ratio", min_value=0, max_value=ratio)
-        ],
-    )
+#: One row per agency whose successor chain is broken (GX wants a query that starts with
+#: SELECT, hence the wrapper), saying how (the GX sample shows the
+#: codes): an unknown successor, a self-successor, or a cycle (A → B → A). The roll-up in
+#: int_agencies_rolled_up would otherwise stop wherever its depth limit lands.
+SUCCESSOR_PROBLEMS = """
+select * from (
+with recursive agencies as (
+    select agency_code, successor_code from staging.stg_agencies
+),
+walk (start_code, reached_code, path, depth) as (
+    select agency_code, successor_code, agency_code || ' → ' || successor_code, 1
+    from agencies where successor_code is not null
+    union all
+    select walk.start_code, agencies.successor_code,
+        walk.path || ' → ' || agencies.successor_code, walk.depth + 1
+    from walk inner join agencies on agencies.agency_code = walk.reached_code
+    where agencies.successor_code is not null
+        and walk.reached_code <> walk.start_code and walk.depth < 50
+)
+select agency_code, agency_code || ': successor ' || successor_code || ' is not a known agency'
+    as successor_problem
+from agencies
+where successor_code is not null
+    and successor_code not in (select agency_code from agencies)
+union all
+select agency_code, agency_code || ': is its own successor'
+from agencies where successor_code = agency_code
+union all
+select start_code, start_code || ': successor cycle ' || min(path)
+from walk where reached_code = start_code and depth > 1
+group by start_code
+) as problems
+"""
 
 
 def _stg(name: str) -> tuple[str, str]:
@@ -107,7 +123,6 @@ DOSSIER_COUNTS = (
 )
 
 SUITES: list[Suite] = [
-    *(_quarantine_suite(source) for source in CONTRACTS),
     Suite(
         "ids",
         _stg("stg_agencies"),
@@ -115,6 +130,14 @@ SUITES: list[Suite] = [
         True,
         "Agency codes unique and present.",
         _not_null_unique(("agency_code",)),
+    ),
+    Suite(
+        "successor_chains",
+        _stg("stg_agencies"),
+        SUCCESSOR_PROBLEMS,
+        True,
+        "Successor codes name a known agency, never the agency itself, and never loop.",
+        _unresolved_codes("successor_problem"),
     ),
     Suite(
         "ids",

@@ -25,6 +25,48 @@ DUCKDB_TYPES: dict[Kind, str] = {
 }
 
 
+#: How many days after its extract date a date may lie (a clock a day off, a night export
+#: after midnight). Later dates are typos or placeholders (2099) and are quarantined.
+DAYS_AHEAD = 1
+
+#: Words (folded) that mark an unlisted column as personal data: such columns are dropped
+#: as the file is read, never kept in `_extra` or quarantine.
+PERSONAL_HEADER_WORDS = (
+    "ho ten",
+    "ho va ten",
+    "ten nguoi",
+    "nguoi nop",
+    "cong dan",
+    "cccd",
+    "cmnd",
+    "can cuoc",
+    "dinh danh",
+    "ho chieu",
+    "dien thoai",
+    "sdt",
+    "so dt",
+    "email",
+    "thu dien tu",
+    "dia chi",
+    "noi o",
+    "thuong tru",
+    "ngay sinh",
+    "nam sinh",
+    "name",
+    "phone",
+    "address",
+    "birth",
+    "passport",
+    "id number",
+)
+
+
+def looks_personal(header: str) -> bool:
+    """True when an unlisted column's header says it holds personal data."""
+    words = f" {fold(header)} "
+    return any(f" {w} " in words for w in PERSONAL_HEADER_WORDS)
+
+
 @dataclass(frozen=True)
 class Column:
     """One canonical column; `header` is the Vietnamese header the source system exports."""
@@ -36,6 +78,8 @@ class Column:
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
     personal: bool = False
+    #: Days after the extract date this date may lie (date kinds; None: any future date).
+    days_ahead: int | None = DAYS_AHEAD
 
     @property
     def duckdb_type(self) -> str:
@@ -146,8 +190,9 @@ AGENCIES = SourceContract(
         Column("agency_name", "Tên đơn vị", required=True),
         Column("agency_level", "Cấp", "enum", required=True, labels=LEVELS),
         Column("agency_type", "Loại"),
-        Column("valid_from", "Hiệu lực từ", "date", required=True),
-        Column("valid_to", "Hiệu lực đến", "date"),
+        # a merger is decided months ahead: validity may lie in the future
+        Column("valid_from", "Hiệu lực từ", "date", required=True, days_ahead=None),
+        Column("valid_to", "Hiệu lực đến", "date", days_ahead=None),
         Column("successor_code", "Mã đơn vị kế thừa"),
         _updated_at(),
     ),
@@ -192,7 +237,7 @@ DOSSIERS = SourceContract(
         Column("applicant_id", "Số định danh người nộp", personal=True, aliases=("CCCD",)),
         Column("applicant_name", "Tên người nộp", personal=True, aliases=("Người nộp",)),
         Column("received_at", "Ngày tiếp nhận", "datetime", required=True),
-        Column("due_at", "Hạn trả kết quả", "datetime", required=True),
+        Column("due_at", "Hạn trả kết quả", "datetime", required=True, days_ahead=366),
         Column("completed_at", "Ngày có kết quả", "datetime"),
         Column("status", "Trạng thái", "enum", required=True, labels=STATUSES),
         Column("is_digitized", "Số hóa hồ sơ", "bool", aliases=("Số hoá hồ sơ",)),

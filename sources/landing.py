@@ -1,17 +1,31 @@
-"""The landing zone: `<landing>/<source>/<YYYY-MM-DD>/<file>` folders and their fingerprints.
+"""The landing zone: `<landing>/<source>/<YYYY-MM-DD>/<file>` folders, their fingerprints,
+and an account of everything else found there.
 
 A fingerprint (names, sizes, modification times) tells a re-delivered day from one already
 loaded without reading any file, so the nightly scan stays cheap at hundreds of days.
+
+Nothing in the landing zone is ignored without a word: whatever is not a loadable delivery
+is `Skipped` with a reason a person can act on. Lock and OS files (`~$…xlsx`, `._…`,
+`.DS_Store`) are skipped harmlessly; everything else skipped (a misspelled source folder,
+a folder that is not a date, a future date, an `.xls`, a symlink leaving the landing zone)
+is `blocking`: the gate keeps the snapshot until it is fixed or accepted.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
-from dataclasses import dataclass
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sources.readers import SUPPORTED_SUFFIXES
+SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".json", ".jsonl")
+#: Files an editor, a file manager or an upload leaves beside the extracts.
+_OS_FILE_NAMES = {".ds_store", "thumbs.db", "desktop.ini", ".directory"}
+_OS_FILE_PREFIXES = ("~$", "._", ".~lock.")
+_PARTIAL_SUFFIXES = (".part", ".partial", ".crdownload", ".tmp", ".swp")
 
 
 @dataclass(frozen=True)
@@ -22,21 +36,154 @@ class Delivery:
     fingerprint: str
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """Something in the landing zone that is not loaded, and why."""
+
+    path: str  # relative to the landing zone
+    reason: str
+    blocking: bool
+    fingerprint: str
+
+
+@dataclass
+class LandingScan:
+    deliveries: dict[str, dict[str, Delivery]] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def _stamp(path: Path) -> str:
+    try:
+        stat = path.lstat()
+    except OSError:
+        return "gone"
+    return f"{stat.st_size}|{stat.st_mtime_ns}"
+
+
+def _os_file(name: str) -> str | None:
+    """Why a file name is an editor's or OS's leftover (None if it is not)."""
+    lower = name.lower()
+    if lower in _OS_FILE_NAMES or lower.startswith(_OS_FILE_PREFIXES):
+        return "lock or OS file"
+    if lower.endswith(_PARTIAL_SUFFIXES) or lower.endswith("~"):
+        return "temporary or partial upload"
+    if lower.startswith("."):
+        return "hidden file"
+    return None
+
+
+class _Scanner:
+    def __init__(self, landing: Path, sources: Iterable[str], first: date, last: date):
+        self.landing = landing
+        self.root = landing.resolve()
+        self.sources = tuple(sources)
+        self.first, self.last = first, last
+        self.out = LandingScan()
+
+    def skip(self, path: Path, reason: str, blocking: bool = True) -> None:
+        relative = os.path.relpath(path, self.landing)
+        self.out.skipped.append(Skipped(relative, reason, blocking, _stamp(path)))
+
+    def entries(self, folder: Path) -> list[Path] | None:
+        """The folder's entries; an unreadable folder is skipped (None)."""
+        try:
+            return sorted(folder.iterdir())
+        except OSError as exc:
+            self.skip(folder, f"cannot be read ({exc.strerror or type(exc).__name__})")
+            return None
+
+    def inside(self, path: Path) -> bool:
+        """False (and skipped) for a symlink that leads outside the landing zone."""
+        if not path.is_symlink():
+            return True
+        if path.resolve().is_relative_to(self.root):
+            return True
+        self.skip(path, "symlink pointing outside the landing zone")
+        return False
+
+    def scan(self) -> LandingScan:
+        if not self.landing.is_dir():
+            return self.out
+        for entry in self.entries(self.landing) or []:
+            if _os_file(entry.name) and not entry.is_dir():
+                self.skip(entry, _os_file(entry.name) or "", blocking=False)
+            elif not self.inside(entry):
+                continue
+            elif entry.is_dir() and entry.name in self.sources:
+                self.source(entry)
+            elif entry.is_dir():
+                self.skip(entry, self._unknown_source(entry.name))
+            else:
+                self.skip(entry, "file outside any <source>/<day> folder")
+        return self.out
+
+    def _unknown_source(self, name: str) -> str:
+        close = difflib.get_close_matches(name, self.sources, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"unknown source folder{hint}; sources are {', '.join(self.sources)}"
+
+    def source(self, folder: Path) -> None:
+        for entry in self.entries(folder) or []:
+            if not entry.is_dir():
+                reason = _os_file(entry.name)
+                self.skip(entry, reason or "file outside a <day> folder", blocking=not reason)
+                continue
+            if not self.inside(entry):
+                continue
+            try:
+                day = date.fromisoformat(entry.name)
+            except ValueError:
+                self.skip(entry, "folder name is not a date (YYYY-MM-DD)")
+                continue
+            if len(entry.name) != 10:
+                self.skip(entry, "folder name is not a date (YYYY-MM-DD)")
+            elif day > self.last:
+                self.skip(entry, f"extract date in the future (after {self.last:%Y-%m-%d})")
+            elif day < self.first:
+                self.skip(
+                    entry,
+                    f"extract date before the first partition {self.first:%Y-%m-%d} "
+                    "(CCHC_FIRST_EXTRACT_DATE)",
+                )
+            else:
+                self.day(folder.name, entry)
+
+    def day(self, source: str, folder: Path) -> None:
+        files = []
+        entries = self.entries(folder)
+        if entries == []:
+            self.skip(folder, "empty day folder", blocking=False)
+        for entry in entries or []:
+            reason = _os_file(entry.name)
+            if reason:
+                self.skip(entry, reason, blocking=False)
+            elif not self.inside(entry):
+                continue
+            elif entry.is_dir():
+                self.skip(entry, "folder inside a day folder (extracts go directly in the day)")
+            elif entry.suffix.lower() not in SUPPORTED_SUFFIXES:
+                self.skip(
+                    entry,
+                    f"unsupported file type {entry.suffix or '(none)'!r}: deliver "
+                    + ", ".join(SUPPORTED_SUFFIXES),
+                )
+            else:
+                files.append(entry)
+        if files:
+            delivery = Delivery(source, folder.name, tuple(files), fingerprint(tuple(files)))
+            self.out.deliveries.setdefault(source, {})[folder.name] = delivery
+
+
+def scan(landing: Path, sources: Iterable[str], first: date, last: date) -> LandingScan:
+    """Every loadable (source, day) delivery with extract dates in [first, last], and every
+    other file or folder with the reason it is skipped (see module doc)."""
+    return _Scanner(landing, sources, first, last).scan()
+
+
 def deliveries(landing: Path, source: str) -> dict[str, Delivery]:
     """Every dated folder of `source` holding at least one extract file, by day."""
-    out: dict[str, Delivery] = {}
-    root = landing / source
-    if not root.is_dir():
-        return out
-    for folder in sorted(root.iterdir()):
-        try:
-            date.fromisoformat(folder.name)
-        except ValueError:
-            continue
-        files = tuple(sorted(p for p in folder.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES))
-        if files:
-            out[folder.name] = Delivery(source, folder.name, files, fingerprint(files))
-    return out
+    found = scan(landing, (source,), date.min, date.max).deliveries
+    return found.get(source, {})
 
 
 def fingerprint(files: tuple[Path, ...]) -> str:

@@ -9,25 +9,28 @@ from __future__ import annotations
 
 import codecs
 import io
+import json
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import fastexcel
 import polars as pl
 
-from sources.contracts import Column, SourceContract
+from sources.contracts import Column, SourceContract, looks_personal
+from sources.line_readers import csv_lines, json_lines
 from sources.text import fold
 
 FILE = "_file"
+EXTRACT_DAY = "_extract_date"
 ROW = "_row_number"
 RAW = "_raw_values"
 EXTRA = "_extra"
 REASON = "_reason"
 _TYPED = "__typed__"  # prefix of typed values while their text is still needed
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
-SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".json", ".jsonl")
 
 TRUE_WORDS = ("true", "1", "x", "co", "c", "yes", "y", "t")
 FALSE_WORDS = ("false", "0", "khong", "k", "no", "n", "f")
@@ -84,67 +87,179 @@ def _utf8_nfc(raw: bytes) -> bytes:
     return raw
 
 
-def _csv(data: bytes) -> pl.DataFrame:
-    return pl.read_csv(data, infer_schema=False, truncate_ragged_lines=True)
+#: Reasons and errors stay short: a reader's own message may quote the rest of the file.
+MAX_MESSAGE = 300
 
 
-def _ndjson(data: bytes) -> pl.DataFrame:
-    return pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
+def short(message: str, limit: int = MAX_MESSAGE) -> str:
+    """`message` cut to `limit` characters (errors reach terminals, logs and alerts)."""
+    return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
-def _json(data: bytes) -> pl.DataFrame:
-    if not data.lstrip().startswith(b"["):  # JSON lines saved as .json
-        return _ndjson(data)
-    return pl.read_json(io.BytesIO(data), infer_schema_length=None)
+@dataclass(frozen=True)
+class Strings:
+    """A file's rows as text (with their line numbers) and its malformed lines."""
+
+    rows: pl.DataFrame
+    malformed: list[tuple[int, str]]
 
 
-def _read_text_file(path: Path, reader: Callable[[bytes], pl.DataFrame]) -> pl.DataFrame:
-    """Run a Polars reader on the file's UTF-8 bytes, decoding as Windows-1258 if not UTF-8."""
-    raw = path.read_bytes()
+def _frame(header: list[str], rows: list[tuple[int, list[str]]]) -> pl.DataFrame:
+    columns = {h: [r[i] for _, r in rows] for i, h in enumerate(header)}
+    return pl.DataFrame(columns, schema=dict.fromkeys(header, pl.String)).with_columns(
+        pl.Series(ROW, [n for n, _ in rows], dtype=pl.Int64)
+    )
+
+
+def _csv_by_line(raw: bytes) -> Strings:
+    lines = csv_lines(decode(raw))
+    duplicated = sorted({h for h in lines.header if lines.header.count(h) > 1})
+    if duplicated:
+        raise ExtractError(f"duplicate column {duplicated[0]!r} in the header")
+    return Strings(_frame(lines.header, lines.rows), lines.malformed)
+
+
+def _csv(raw: bytes) -> Strings:
+    """Polars reads the file; where it refuses (stray quote, extra field, not UTF-8),
+    repeats a header, or a row may be short (a NULL in the last column), the line reader
+    decides row by row."""
     try:
-        return reader(_utf8_nfc(raw))
-    except pl.exceptions.ComputeError:  # invalid UTF-8: a Windows-1258 export
-        return reader(decode(raw).encode())
+        df = pl.read_csv(_utf8_nfc(raw), infer_schema=False)
+    except pl.exceptions.NoDataError as exc:
+        raise ExtractError("the file is empty (no header line)") from exc
+    except pl.exceptions.ComputeError:
+        return _csv_by_line(raw)
+    if any("_duplicated_" in c for c in df.columns):
+        return _csv_by_line(raw)  # names the duplicated column
+    if df.width and df[df.columns[-1]].null_count():
+        return _csv_by_line(raw)
+    return Strings(_numbered(df, 2), [])
 
 
-def read_strings(path: Path) -> pl.DataFrame:
-    """Read a csv/xlsx/json/jsonl file with every column as text, plus its row number."""
+def _numbered(df: pl.DataFrame, first: int) -> pl.DataFrame:
+    return df.with_row_index(ROW, offset=first).with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+def _json_text(value: object) -> str | None:
+    """A JSON value as the text Polars' own reader would give it."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _json_rows(rows: list[tuple[int, dict]]) -> pl.DataFrame:
+    if not rows:
+        return pl.DataFrame(schema={ROW: pl.Int64})
+    texts = [{k: _json_text(v) for k, v in r.items()} for _, r in rows]
+    frame = pl.DataFrame(texts, infer_schema_length=None)
+    return frame.with_columns(pl.Series(ROW, [n for n, _ in rows], dtype=pl.Int64))
+
+
+def _by_json_line(raw: bytes) -> Strings:
+    rows, malformed = json_lines(decode(raw))
+    return Strings(_json_rows(rows), malformed)
+
+
+def _ndjson(raw: bytes) -> Strings:
+    data = _utf8_nfc(raw)
+    if b"\n\n" in data.strip() or b"\r\n\r\n" in data.strip():
+        return _by_json_line(raw)  # blank lines inside: numbering needs the line reader
+    try:
+        df = pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
+    except Exception:  # one bad line must not cost the file
+        return _by_json_line(raw)
+    return Strings(_numbered(df, 1), [])
+
+
+def _json(raw: bytes) -> Strings:
+    text = decode(raw)
+    if not text.lstrip().startswith("["):  # JSON lines saved as .json
+        return _ndjson(raw)
+    try:
+        records = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ExtractError(f"not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+    if not all(isinstance(r, dict) for r in records):
+        raise ExtractError("a JSON array of objects was expected")
+    return Strings(_json_rows(list(enumerate(records, start=1))), [])
+
+
+def _xlsx(path: Path) -> Strings:
+    # Typed cells rendered as text: dates as ISO, numbers as digits.
+    df = fastexcel.read_excel(path).load_sheet(0, dtypes="string").to_polars()
+    headers = [str(h) for h in df.columns]
+    for name in headers:  # fastexcel renames a repeated header "X" to "X_1"
+        base, _, n = name.rpartition("_")
+        if n.isdigit() and base in headers:
+            raise ExtractError(f"duplicate column {base!r} in the header")
+    return Strings(_numbered(df, 2), [])
+
+
+def _drop_blank_rows(df: pl.DataFrame) -> pl.DataFrame:
+    """Rows with no value at all (Excel's trailing `,,,,` lines) are not rows."""
+    data = [c for c in df.columns if c != ROW]
+    if not data or df.is_empty():
+        return df
+    blank = pl.all_horizontal(
+        pl.col(c).cast(pl.String).str.strip_chars().replace("", None).is_null() for c in data
+    )
+    return df.filter(~blank)
+
+
+def read_strings(path: Path) -> Strings:
+    """Read a csv/xlsx/json/jsonl file with every column as text, plus its line number.
+
+    Structural problems of single lines come back as malformed lines; only a file that
+    cannot be read at all raises, with a short message that never quotes its content.
+    """
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            df = _read_text_file(path, _csv)
-            first_row = 2  # line 1 is the header
+            strings = _csv(path.read_bytes())
         elif suffix == ".xlsx":
-            # Typed cells rendered as text: dates as ISO, numbers as digits.
-            df = fastexcel.read_excel(path).load_sheet(0, dtypes="string").to_polars()
-            first_row = 2
+            strings = _xlsx(path)
         elif suffix in (".json", ".jsonl"):
-            df = _read_text_file(path, _ndjson if suffix == ".jsonl" else _json)
-            df = df.with_columns(pl.col(c).cast(pl.String) for c in df.columns)
-            first_row = 1
+            strings = (_ndjson if suffix == ".jsonl" else _json)(path.read_bytes())
+            df = strings.rows
+            strings = Strings(
+                df.with_columns(pl.col(c).cast(pl.String) for c in df.columns if c != ROW),
+                strings.malformed,
+            )
         else:
-            raise ExtractError(f"{path}: unsupported file type {suffix!r}")
-    except ExtractError:
-        raise
-    except Exception as exc:  # the reader's own message names what is wrong
-        raise ExtractError(f"{path}: cannot read file ({type(exc).__name__}: {exc})") from exc
-    return df.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
+            raise ExtractError(f"unsupported file type {suffix!r}")
+    except ExtractError as exc:
+        raise ExtractError(short(f"{path}: {exc}")) from None
+    except Exception as exc:  # never the reader's message: it may quote the file's content
+        raise ExtractError(
+            short(f"{path}: cannot read file ({type(exc).__name__}; not a valid {suffix} file?)")
+        ) from None
+    return Strings(_drop_blank_rows(strings.rows), strings.malformed)
 
 
 def map_headers(df: pl.DataFrame, contract: SourceContract, path: Path) -> dict[str, str]:
-    """Return {file header: canonical name}; fail naming the file and any missing column."""
+    """Return {file header: canonical name}; fail naming the file and any missing column,
+    or two headers that mean the same column (which one holds the value is unknowable)."""
     by_key = {key: col.name for col in contract.columns for key in col.header_keys()}
     mapping: dict[str, str] = {}
     for header in df.columns:
         if header == ROW:
             continue
         canonical = by_key.get(fold(header))
-        if canonical and canonical not in mapping.values():
+        if canonical and canonical in mapping.values():
+            first = next(h for h, c in mapping.items() if c == canonical)
+            raise ExtractError(
+                short(f"{path}: columns {first!r} and {header!r} both mean {canonical}")
+            )
+        if canonical:
             mapping[header] = canonical
     missing = [c for c in contract.required if c not in mapping.values()]
     if missing:
         names = ", ".join(f"{c} ({contract.column(c).header})" for c in missing)
-        raise ExtractError(f"{path}: required column missing: {names}")
+        raise ExtractError(short(f"{path}: required column missing: {names}"))
     return mapping
 
 
@@ -270,11 +385,18 @@ def _parse(col: Column, text: pl.Expr, labels: dict[str, str | bool | None]) -> 
     return text
 
 
+#: "08/11/26 08:00": day/month/two-digit year, as Vietnamese exports write 2026.
+_TWO_DIGIT_YEAR = r"^(\d{1,2}/\d{1,2}/)(\d{2})(\s|$)"
+
+
 def _typed(col: Column, text: pl.DataFrame) -> pl.Series | pl.Expr:
     """Typed value of one column of a batch whose blanks are NULL already."""
     if col.kind in _TYPE_PARSERS:
         parsers, dtype = _TYPE_PARSERS[col.kind]
-        values = _parse_in_passes(text[col.name], parsers, dtype)
+        values = text[col.name]
+        if col.kind in ("date", "datetime"):  # never year 26: the century is this one
+            values = values.str.replace(_TWO_DIGIT_YEAR, "${1}20${2}${3}")
+        values = _parse_in_passes(values, parsers, dtype)
         return values.dt.date() if col.kind == "date" else values
     labels: dict[str, str | bool | None] = {}
     if col.kind in ("enum", "bool"):
@@ -305,10 +427,12 @@ def _reason_for(col: Column, text: pl.Expr, value: pl.Expr) -> pl.Expr | None:
 
 @dataclass(frozen=True)
 class TextFile:
-    """One file's rows as canonical text columns, and the file's own header of each."""
+    """One file's rows as canonical text columns, the file's own header of each, and its
+    malformed lines (FILE, ROW, REASON): rows that could not even be split into fields."""
 
     rows: pl.DataFrame
     headers: dict[str, str]  # canonical name -> header as written in the file
+    malformed: pl.DataFrame
 
 
 def read_text(path: Path, contract: SourceContract) -> TextFile:
@@ -316,17 +440,28 @@ def read_text(path: Path, contract: SourceContract) -> TextFile:
 
     Only header mapping happens per file; value parsing runs once over a whole batch of
     files (`parse_rows`), because with many small files the per-call cost dominates.
+    Unknown columns that look personal (names, ID numbers, phones, addresses) are dropped:
+    they must not reach `_extra` or quarantine in clear.
     """
-    df = read_strings(path)
+    strings = read_strings(path)
+    df = strings.rows
     mapping = map_headers(df, contract, path)
-    extra = [c for c in df.columns if c != ROW and c not in mapping]
+    extra = [c for c in df.columns if c != ROW and c not in mapping and not looks_personal(str(c))]
     rows = df.select(
         pl.lit(str(path)).alias(FILE),
         pl.col(ROW),
         (pl.struct(extra).struct.json_encode() if extra else pl.lit(None, pl.String)).alias(EXTRA),
         *(pl.col(header).alias(canonical) for header, canonical in mapping.items()),
     )
-    return TextFile(rows, {canonical: header for header, canonical in mapping.items()})
+    malformed = pl.DataFrame(
+        {
+            FILE: [str(path)] * len(strings.malformed),
+            ROW: [n for n, _ in strings.malformed],
+            REASON: [r for _, r in strings.malformed],
+        },
+        schema={FILE: pl.String, ROW: pl.Int64, REASON: pl.String},
+    )
+    return TextFile(rows, {canonical: header for header, canonical in mapping.items()}, malformed)
 
 
 def with_raw_values(
@@ -341,7 +476,7 @@ def with_raw_values(
     raw_rows = text.join(keys, on=[FILE, ROW], how="semi")
     parts = [pl.DataFrame(schema={FILE: pl.String, ROW: pl.Int64, RAW: pl.String})]
     for (file,), rows in raw_rows.partition_by(FILE, as_dict=True).items():
-        names = headers[str(file)]
+        names = {c: h for c, h in headers[str(file)].items() if c in rows.columns}
         known = pl.struct(pl.col(c).alias(h) for c, h in names.items()).struct.json_encode()
         merged = (
             pl.when(pl.col(EXTRA).is_null())
@@ -352,8 +487,14 @@ def with_raw_values(
     return bad.join(pl.concat(parts), on=[FILE, ROW], how="left")
 
 
-def parse_rows(text: pl.DataFrame, contract: SourceContract) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split text rows into (typed valid rows, quarantined rows with their reason)."""
+def parse_rows(
+    text: pl.DataFrame, contract: SourceContract, date_floor: date | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split text rows into (typed valid rows, quarantined rows with their reason).
+
+    Dates before `date_floor` (placeholders like 1900-01-01) and, when the rows carry
+    their extract date, dates too far after it are quarantined as implausible.
+    """
     present = [col.name for col in contract.columns if col.name in text.columns]
     absent = [col.name for col in contract.columns if col.name not in present]
     # an absent optional column reads as all blank (NULL; False for flags)
@@ -379,7 +520,7 @@ def parse_rows(text: pl.DataFrame, contract: SourceContract) -> tuple[pl.DataFra
         .drop(list(values))
         .rename({_TYPED + name: name for name in values})
     )
-    staged = _apply_row_rules(staged, contract)
+    staged = _apply_row_rules(staged, contract, date_floor)
     canonical = [c.name for c in contract.columns]
     lineage = [c for c in text.columns if c.startswith("_") and c not in (RAW, EXTRA)]
     valid = staged.filter(pl.col(REASON).is_null()).select(*lineage, *canonical, EXTRA)
@@ -391,9 +532,45 @@ def _show_time(expr: pl.Expr) -> pl.Expr:
     return expr.cast(pl.Datetime("us")).dt.to_string("%d/%m/%Y %H:%M")
 
 
-def _apply_row_rules(df: pl.DataFrame, contract: SourceContract) -> pl.DataFrame:
-    """Rules across columns of one row: date order and non-negative amounts."""
+def _plausible_dates(
+    df: pl.DataFrame, contract: SourceContract, date_floor: date | None
+) -> list[pl.Expr]:
+    """A date before the floor, or after the row's extract date by more than its column
+    allows, is a typo or a placeholder: it would publish a month 1900 or a year 2099."""
     rules = []
+    for col in contract.columns:
+        if col.kind not in ("date", "datetime") or col.name not in df.columns:
+            continue
+        day = pl.col(col.name).cast(pl.Date)
+        shown = _show_time(pl.col(col.name))
+        if date_floor is not None:
+            rules.append(
+                pl.when(day < date_floor).then(
+                    pl.format(
+                        f"{col.name}: '{{}}' is before {date_floor:%d/%m/%Y} (CCHC_DATE_FLOOR)",
+                        shown,
+                    )
+                )
+            )
+        if col.days_ahead is not None and EXTRACT_DAY in df.columns:
+            rules.append(
+                pl.when(day > pl.col(EXTRACT_DAY) + pl.duration(days=col.days_ahead)).then(
+                    pl.format(
+                        f"{col.name}: '{{}}' is more than {col.days_ahead} day(s) after the "
+                        "extract date {}",
+                        shown,
+                        pl.col(EXTRACT_DAY).dt.to_string("%d/%m/%Y"),
+                    )
+                )
+            )
+    return rules
+
+
+def _apply_row_rules(
+    df: pl.DataFrame, contract: SourceContract, date_floor: date | None = None
+) -> pl.DataFrame:
+    """Rules across columns of one row: date order, plausible dates, non-negative amounts."""
+    rules = _plausible_dates(df, contract, date_floor)
     for earlier, later in contract.date_order:
         rules.append(
             pl.when(pl.col(later) < pl.col(earlier)).then(
@@ -424,4 +601,6 @@ def read_file(path: Path, contract: SourceContract) -> ParsedFile:
     text = read_text(path, contract)
     valid, bad = parse_rows(text.rows, contract)
     bad = with_raw_values(bad, text.rows, {str(path): text.headers})
-    return ParsedFile(path=path, rows_read=text.rows.height, valid=valid, quarantined=bad)
+    bad = pl.concat([bad, text.malformed], how="diagonal_relaxed")
+    rows_read = text.rows.height + text.malformed.height
+    return ParsedFile(path=path, rows_read=rows_read, valid=valid, quarantined=bad)

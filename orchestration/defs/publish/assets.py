@@ -5,6 +5,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.settings import load_settings
 from quality.publish import MART_TABLES, publish
 
@@ -32,7 +33,7 @@ def _check_outcomes(context: dg.AssetExecutionContext) -> tuple[list[str], int, 
 @dg.asset(
     key=dg.AssetKey(["publish", "snapshot"]),
     group_name="publish",
-    deps=MART_KEYS,
+    deps=[*MART_KEYS, SCAN_KEY],
     kinds={"duckdb", "parquet"},
     owners=["team:cchc-data"],
     description=(
@@ -54,6 +55,7 @@ def snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
         context.run_id,
         len(passed),
         warned + len(blocking),
+        keep=settings.keep_snapshots,
     )
     for table, count in result.row_counts.items():  # row counts shown on the marts' pages
         context.log_event(

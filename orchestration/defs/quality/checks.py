@@ -1,5 +1,6 @@
-"""Great Expectations suites as Dagster asset checks; the failing expectations and sample
-values go into the check's metadata so the UI shows why a night failed."""
+"""Great Expectations suites and the quarantine-ratio gate as Dagster asset checks; the
+failing expectations, sample values and source-days go into the check's metadata so the UI
+shows why a night failed."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -7,9 +8,24 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from orchestration.settings import load_settings
+from orchestration.resources import LandingZone
+from quality.gate import over_ratio
 from quality.suites import SUITES, Suite
 from quality.validate import validate_in_child
+from sources.contracts import CONTRACTS
+
+RATIO_CHECK = "quarantine_ratio"
+
+
+def _ratio_spec(source: str) -> dg.AssetCheckSpec:
+    """On the staging model, which every run builds: the rule is judged over every loaded
+    day on every run, so a day that failed keeps failing until re-delivered or accepted."""
+    return dg.AssetCheckSpec(
+        name=RATIO_CHECK,
+        asset=dg.AssetKey(["staging", f"stg_{source}"]),
+        description="Blocking: no loaded source-day quarantines more than "
+        "CCHC_MAX_QUARANTINE_RATIO of its rows, unless a person accepted it (`cchc accept`).",
+    )
 
 
 def _spec(suite: Suite) -> dg.AssetCheckSpec:
@@ -30,13 +46,30 @@ def _spec(suite: Suite) -> dg.AssetCheckSpec:
 def _build(name: str, suites: list[Suite]) -> dg.AssetChecksDefinition:
     """One step validates all its suites: GX is imported once per run, not per check."""
 
-    @dg.multi_asset_check(specs=[_spec(s) for s in suites], name=name, can_subset=True)
+    specs = [_spec(s) for s in suites] + [_ratio_spec(source) for source in CONTRACTS]
+
+    @dg.multi_asset_check(specs=specs, name=name, can_subset=True)
     def _checks(
-        context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource
+        context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource, landing: LandingZone
     ) -> Iterator[dg.AssetCheckResult]:
         selected = context.selected_asset_check_keys
         todo = [s for s in suites if _spec(s).key in selected]
-        ratio = load_settings().max_quarantine_ratio
+        ratio = landing.max_quarantine_ratio
+        with duckdb.get_connection() as con:
+            for source in CONTRACTS:
+                if _ratio_spec(source).key not in selected:
+                    continue
+                items = over_ratio(con, source, ratio)
+                yield dg.AssetCheckResult(
+                    asset_key=_ratio_spec(source).asset_key,
+                    check_name=RATIO_CHECK,
+                    passed=not items,
+                    severity=dg.AssetCheckSeverity.ERROR,
+                    metadata={
+                        "days_over": len(items),
+                        "failures": dg.MetadataValue.json([str(i) for i in items[:20]]),
+                    },
+                )
         for result in validate_in_child(Path(duckdb.database), todo, ratio):
             suite = result.suite
             yield dg.AssetCheckResult(

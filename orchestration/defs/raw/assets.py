@@ -1,15 +1,13 @@
 """One daily-partitioned asset per landing-zone source, loading into `raw.<source>`."""
 
-from pathlib import Path
-
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.raw.loader import load_deliveries
+from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.partitions import EXTRACT_DATES
 from orchestration.resources import LandingZone
 from sources.contracts import CONTRACTS, REFERENCE_SOURCES, SourceContract
-from sources.landing import deliveries
 
 OWNERS = ["team:cchc-data"]
 
@@ -18,9 +16,10 @@ def _reference_deps(contract: SourceContract) -> list[dg.AssetDep]:
     """Operational sources resolve codes against the reference data: load that first.
 
     All partitions, because a dossier of any day may cite an agency delivered on any day.
+    Reference sources follow the landing scan: one writer of the warehouse at a time.
     """
     if contract.name in REFERENCE_SOURCES:
-        return []
+        return [dg.AssetDep(SCAN_KEY)]
     return [
         dg.AssetDep(dg.AssetKey(["raw", ref]), partition_mapping=dg.AllPartitionMapping())
         for ref in REFERENCE_SOURCES
@@ -46,11 +45,10 @@ def build_raw_asset(contract: SourceContract) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, duckdb: DuckDBResource, landing: LandingZone
     ) -> dg.MaterializeResult:
         wanted = set(context.partition_keys)
-        batch = [
-            d for day, d in deliveries(Path(landing.path), contract.name).items() if day in wanted
-        ]
+        found = landing.scan().deliveries.get(contract.name, {})
+        batch = [d for day, d in found.items() if day in wanted]
         with duckdb.get_connection() as con:
-            summary = load_deliveries(con, contract, batch, landing.key)
+            summary = load_deliveries(con, contract, batch, landing.row_rules)
             (table_rows,) = con.execute(f"select count(*) from raw.{contract.name}").fetchone()
         metadata = {
             "dagster/row_count": table_rows,

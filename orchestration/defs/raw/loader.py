@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import duckdb
 import polars as pl
@@ -17,6 +17,7 @@ from orchestration.warehouse import PSEUDONYM_COLUMN, ensure_schema, raw_columns
 from sources.contracts import SourceContract
 from sources.landing import Delivery
 from sources.readers import (
+    EXTRACT_DAY,
     FILE,
     RAW,
     REASON,
@@ -28,11 +29,19 @@ from sources.readers import (
     with_raw_values,
 )
 
-DAY = "_extract_date"
+DAY = EXTRACT_DAY
 #: Files are read in parallel: the Polars and fastexcel readers release the GIL.
 READER_THREADS = 2
 #: Landing bytes parsed per batch (about 1 M dossier rows): bounds memory on long backfills.
 CHUNK_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RowRules:
+    """What the row rules need beyond the contract: the pseudonym key and the date floor."""
+
+    pii_key: bytes
+    date_floor: date | None = None
 
 
 @dataclass
@@ -136,7 +145,7 @@ def load_deliveries(
     con: duckdb.DuckDBPyConnection,
     contract: SourceContract,
     batch: list[Delivery],
-    pii_key: bytes,
+    rules: RowRules,
 ) -> LoadSummary:
     """Load the deliveries whose fingerprint differs from what was loaded; see module doc."""
     ensure_schema(con)
@@ -155,7 +164,7 @@ def load_deliveries(
         else:
             todo.append(delivery)
     for chunk in _chunks(todo):
-        _load_chunk(con, contract, chunk, pii_key, summary)
+        _load_chunk(con, contract, chunk, rules, summary)
     return summary
 
 
@@ -178,10 +187,10 @@ def _load_chunk(
     con: duckdb.DuckDBPyConnection,
     contract: SourceContract,
     todo: list[Delivery],
-    pii_key: bytes,
+    rules: RowRules,
     summary: LoadSummary,
 ) -> None:
-    texts, headers, good_days = [], {}, []
+    texts, malformed, headers, good_days = [], [], {}, []
     with ThreadPoolExecutor(max_workers=READER_THREADS) as pool:
         reads = [pool.submit(_read_day, d, contract) for d in todo]
     for delivery, read in zip(todo, reads, strict=True):
@@ -193,30 +202,58 @@ def _load_chunk(
         good_days.append(delivery)
         day = pl.lit(delivery.day).str.to_date().alias(DAY)
         texts += [f.rows.with_columns(day) for f in files]
+        malformed += [f.malformed.with_columns(day) for f in files]
         headers.update({str(p): f.headers for p, f in zip(delivery.files, files, strict=True)})
-    if not texts:
+    if not good_days:
         return
     text = pl.concat(texts, how="diagonal_relaxed")
-    valid, bad = parse_rows(text, contract)
+    valid, bad = parse_rows(text, contract, rules.date_floor)
     valid = _flag_duplicates(_resolve_codes(con, valid, contract), contract)
     bad = pl.concat(
         [bad, valid.filter(pl.col(REASON).is_not_null()).select(FILE, ROW, DAY, REASON)],
         how="diagonal_relaxed",
     )
     valid = valid.filter(pl.col(REASON).is_null())
-    bad = with_raw_values(bad, text, headers)
+    bad = with_raw_values(bad, _without_personal(text, bad, contract, rules.pii_key), headers)
+    bad = pl.concat([bad, *malformed], how="diagonal_relaxed")
     if contract.personal:
         valid = valid.with_columns(
-            pseudonymise(valid[contract.personal[0]], pii_key).alias(PSEUDONYM_COLUMN)
+            pseudonymise(valid[contract.personal[0]], rules.pii_key).alias(PSEUDONYM_COLUMN)
         )
-    _write(con, contract, good_days, text, valid, bad, summary)
+    files = pl.DataFrame(
+        {
+            DAY: [d.day for d in good_days for _ in d.files],
+            FILE: [str(p) for d in good_days for p in d.files],
+        }
+    ).with_columns(pl.col(DAY).str.to_date())
+    lines = pl.concat([text.select(DAY, FILE), *(m.select(DAY, FILE) for m in malformed)])
+    read = files.join(
+        lines.group_by(DAY, FILE).agg(pl.len().alias("rows_read")), on=[DAY, FILE], how="left"
+    ).fill_null(0)
+    _write(con, contract, good_days, read, valid, bad, summary)
+
+
+def _without_personal(
+    text: pl.DataFrame, bad: pl.DataFrame, contract: SourceContract, key: bytes
+) -> pl.DataFrame:
+    """The quarantined rows' text with the applicant id pseudonymised and names dropped, so
+    quarantine keeps what a person needs to fix a row and no personal data."""
+    rows = text.join(bad.select(FILE, ROW).unique(), on=[FILE, ROW], how="semi")
+    if not contract.personal:
+        return rows
+    identifier, *names = contract.personal
+    rows = rows.drop([n for n in names if n in rows.columns])
+    if identifier in rows.columns:
+        ids = rows[identifier].str.strip_chars().replace("", None)
+        rows = rows.with_columns(pseudonymise(ids, key).alias(identifier))
+    return rows
 
 
 def _write(
     con: duckdb.DuckDBPyConnection,
     contract: SourceContract,
     days: list[Delivery],
-    text: pl.DataFrame,
+    read: pl.DataFrame,
     valid: pl.DataFrame,
     bad: pl.DataFrame,
     summary: LoadSummary,
@@ -236,7 +273,7 @@ def _write(
         pl.col(REASON).alias("reason"),
         pl.lit(now).alias("loaded_at"),
     )
-    read = text.group_by(DAY, FILE).agg(pl.len().alias("rows_read"))
+    # every file of the days gets a row, a header-only file too: read = loaded + quarantined
     ok = valid.group_by(DAY, FILE).agg(pl.len().alias("rows_loaded"))
     nok = bad.group_by(DAY, FILE).agg(pl.len().alias("rows_quarantined"))
     log = (
@@ -293,6 +330,6 @@ def _write(
             con.unregister(view)
     summary.days_loaded += [d.day for d in days]
     summary.files += sum(len(d.files) for d in days)
-    summary.rows_read += text.height
+    summary.rows_read += int(read["rows_read"].sum())
     summary.rows_loaded += valid.height
     summary.rows_quarantined += bad.height

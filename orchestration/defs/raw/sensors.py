@@ -2,22 +2,23 @@
 
 import hashlib
 import json
-from pathlib import Path
 
 import dagster as dg
 
 from orchestration.partitions import range_tags
 from orchestration.resources import LandingZone
 from sources.contracts import CONTRACTS
-from sources.landing import deliveries
+from sources.landing import LandingScan
 
 
-def changed_deliveries(landing: Path, seen: dict[str, str]) -> tuple[dict[str, list[str]], dict]:
+def changed_deliveries(
+    found: LandingScan, seen: dict[str, str]
+) -> tuple[dict[str, list[str]], dict[str, str]]:
     """({source: [changed days]}, new {source/day: fingerprint}) against `seen`."""
     changed: dict[str, list[str]] = {}
     current: dict[str, str] = {}
     for source in CONTRACTS:
-        for day, delivery in deliveries(landing, source).items():
+        for day, delivery in found.deliveries.get(source, {}).items():
             key = f"{source}/{day}"
             current[key] = delivery.fingerprint
             if seen.get(key) != delivery.fingerprint:
@@ -37,7 +38,7 @@ def build_landing_sensor(job_name: str, downstream: list[dg.AssetKey]) -> dg.Sen
     )
     def landing_sensor(context: dg.SensorEvaluationContext, landing: LandingZone):
         seen = json.loads(context.cursor) if context.cursor else {}
-        changed, current = changed_deliveries(Path(landing.path), seen)
+        changed, current = changed_deliveries(landing.scan(), seen)
         if not changed:
             return dg.SkipReason("No new or re-delivered landing folders.")
         days = sorted({d for ds in changed.values() for d in ds})

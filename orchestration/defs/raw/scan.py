@@ -1,0 +1,70 @@
+"""The landing scan: the run's account of every file and folder in the landing zone.
+
+It runs first in every run, loaded or not, and records in `audit.landing_items` what is not
+a loadable delivery and why; its check keeps the snapshot from publishing while a blocking
+item is neither fixed nor accepted (`cchc accept`), on this run and every later one.
+"""
+
+from collections.abc import Iterator
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from orchestration.resources import LandingZone
+from orchestration.warehouse import ensure_schema
+from quality.gate import record_scan, unaccounted
+
+SCAN_KEY = dg.AssetKey(["audit", "landing_scan"])
+CHECK_NAME = "accounted"
+#: Items listed in the check's metadata and description (the audit table has them all).
+SHOWN = 20
+
+
+@dg.asset(
+    key=SCAN_KEY,
+    group_name="raw",
+    kinds={"duckdb"},
+    owners=["team:cchc-data"],
+    description=(
+        "Every file and folder of the landing zone, accounted for: loadable deliveries go to "
+        "the raw assets, everything else is listed in audit.landing_items with its reason."
+    ),
+    check_specs=[
+        dg.AssetCheckSpec(
+            CHECK_NAME,
+            asset=SCAN_KEY,
+            description="Blocking (CCHC_SKIPPED_FILES=block) or warning: nothing in the "
+            "landing zone is skipped without a person fixing or accepting it.",
+        )
+    ],
+)
+def landing_scan(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource, landing: LandingZone
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    found = landing.scan()
+    with duckdb.get_connection() as con:
+        ensure_schema(con)
+        items = record_scan(con, found, landing.path_obj)
+        open_items = unaccounted(con)
+    days = sum(len(d) for d in found.deliveries.values())
+    for item in open_items[:SHOWN]:
+        context.log.warning(f"landing item not loaded: {item}")
+    yield dg.MaterializeResult(
+        metadata={
+            "deliveries": days,
+            "skipped": len(items),
+            "skipped_blocking": sum(i.blocking for i in items),
+            "unaccounted": len(open_items),
+        }
+    )
+    yield dg.AssetCheckResult(
+        check_name=CHECK_NAME,
+        passed=not open_items,
+        severity=dg.AssetCheckSeverity.ERROR
+        if landing.block_on_skipped
+        else dg.AssetCheckSeverity.WARN,
+        metadata={
+            "unaccounted": len(open_items),
+            "failures": dg.MetadataValue.json([str(i) for i in open_items[:SHOWN]]),
+        },
+    )
