@@ -24,8 +24,14 @@ from sources.readers import MAX_MESSAGE, ExtractError, read_file
 from sources.sample.writers import encode_cp1258
 from tests.landing_files import AGENCY, PROCEDURE, dossier, drop
 
-HEADER = "Mã hồ sơ,Mã TTHC,Mã đơn vị tiếp nhận,Hình thức nộp,Ngày tiếp nhận,Hạn trả kết quả,Trạng thái,Ngày cập nhật"
-GOOD = "HS-{i},1.000001,H31.101,Trực tuyến,05/01/2026 08:00,08/01/2026 17:00,Đã tiếp nhận,05/01/2026 08:00"
+HEADER = (
+    "Mã hồ sơ,Mã TTHC,Mã đơn vị tiếp nhận,Hình thức nộp,Ngày tiếp nhận,Hạn trả kết quả,"
+    "Trạng thái,Ngày cập nhật"
+)
+GOOD = (
+    "HS-{i},1.000001,H31.101,Trực tuyến,05/01/2026 08:00,08/01/2026 17:00,Đã tiếp nhận,"
+    "05/01/2026 08:00"
+)
 FIRST, LAST = date(2020, 1, 1), date(2026, 1, 10)
 
 
