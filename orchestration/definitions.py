@@ -38,6 +38,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         selection=dg.AssetSelection.all(),
         tags=JOB_TAGS,
         description="Ingest → dbt → quality checks → publish.",
+        # every step writes the one working DuckDB file: steps in parallel processes would
+        # fight over its lock, so runs launched by the daemon run in one process like `cchc run`
+        executor_def=dg.in_process_executor,
     )
     return dg.Definitions(
         assets=assets,

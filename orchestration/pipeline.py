@@ -117,11 +117,12 @@ def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
                 )
         elif event.is_step_failure and event.step_failure_data:
             data = event.step_failure_data
+            error = data.error.cause or data.error if data.error else None
             message = (
                 data.user_failure_data.description
                 if data.user_failure_data
-                else data.error.message
-                if data.error
+                else f"{error.cls_name}: {error.message}"
+                if error
                 else "failed"
             )
             out.append(f"step {event.step_key}: {plain_cause(message)}")

@@ -43,7 +43,9 @@ class Settings:
 
 
 def _path(name: str, default: Path) -> Path:
-    return Path(os.environ.get(name) or default).expanduser().resolve()
+    """Absolute, but symlinks kept: the published `cchc.duckdb` is a link into the current
+    snapshot, and the next publish must find the link, not the snapshot it points to."""
+    return Path(os.path.abspath(Path(os.environ.get(name) or default).expanduser()))
 
 
 def _pii_key(data_dir: Path) -> bytes:

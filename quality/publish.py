@@ -75,10 +75,7 @@ def publish(
             final = snapshots / stamp
             os.replace(tmp, final)
             switch(root, final, published.name)
-            con.execute(
-                "insert into audit.publish_log select * from snapshot_row",
-            )
-            con.unregister("snapshot_row")
+            con.execute("insert into audit.publish_log select * from snapshot_row")
     finally:
         _remove(tmp)
     _prune(root, keep)
@@ -109,13 +106,12 @@ def _build(
         (data_through,) = con.execute(
             "select max(latest_extract_date) from marts.source_freshness"
         ).fetchone()
-        row = con.execute(
-            "select now() as published_at, ?::varchar as run_id, ?::date as data_through,"
-            " ?::integer as checks_passed, ?::integer as checks_failed,"
-            " ?::varchar as accepted",
+        con.execute(
+            "create or replace temp table snapshot_row as select now() as published_at,"
+            " ?::varchar as run_id, ?::date as data_through, ?::integer as checks_passed,"
+            " ?::integer as checks_failed, ?::varchar as accepted",
             [run_id, data_through, checks_passed, checks_failed, accepted_since_last_publish(con)],
-        ).pl()
-        con.register("snapshot_row", row)
+        )
         con.execute(
             "create table snapshot.marts.publish_log as"
             " select * from audit.publish_log union all select * from snapshot_row"

@@ -54,7 +54,8 @@ def _pairs_equal(pairs: tuple[tuple[str, str], ...]) -> Callable[[Any, float], l
 
 
 def _unresolved_codes(column: str) -> Callable[[Any, float], list]:
-    # the query returns only unresolved rows, so the failing codes show up as samples
+    # the query returns only unresolved rows, so the failing codes (with the row citing
+    # them) show up as samples in the check and the run summary
     return lambda e, _r: [e.ExpectColumnValuesToBeNull(column=column)]
 
 
@@ -176,7 +177,7 @@ SUITES: list[Suite] = [
     Suite(
         "agency_codes_resolve",
         _stg("stg_dossiers"),
-        "select d.dossier_id, d.agency_code as unresolved_agency_code"
+        "select d.agency_code || ' (dossier ' || d.dossier_id || ')' as unresolved_agency_code"
         " from staging.stg_dossiers d anti join staging.stg_agencies a using (agency_code)",
         True,
         "Every dossier's agency code is a known agency.",
@@ -185,7 +186,8 @@ SUITES: list[Suite] = [
     Suite(
         "procedure_codes_resolve",
         _stg("stg_dossiers"),
-        "select d.dossier_id, d.procedure_code as unresolved_procedure_code"
+        "select d.procedure_code || ' (dossier ' || d.dossier_id || ')'"
+        " as unresolved_procedure_code"
         " from staging.stg_dossiers d anti join staging.stg_procedures p using (procedure_code)",
         True,
         "Every dossier's procedure code is a known procedure.",
@@ -202,7 +204,7 @@ SUITES: list[Suite] = [
     Suite(
         "agency_codes_resolve",
         _stg("stg_documents"),
-        "select d.document_id, d.agency_code as unresolved_agency_code"
+        "select d.agency_code || ' (document ' || d.document_id || ')' as unresolved_agency_code"
         " from staging.stg_documents d anti join staging.stg_agencies a using (agency_code)",
         True,
         "Every document's agency code is a known agency.",

@@ -43,6 +43,23 @@ def dossier(i: int, day: int = 5, **kw) -> dict:
     return row | kw
 
 
+def unusable_dossiers(count: int = 2) -> list[dict]:
+    """Dossiers no rule lets through (unknown codes, no dates): a systemic export problem."""
+    return [
+        {
+            "dossier_id": f"X{i}",
+            "procedure_code": "nope",
+            "agency_code": "H31.01",
+            "channel": "online",
+            "received_at": None,
+            "due_at": None,
+            "status": "received",
+            "updated_at": None,
+        }
+        for i in range(count)
+    ]
+
+
 def drop(
     landing: Path,
     source: str,

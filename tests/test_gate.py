@@ -20,7 +20,7 @@ from orchestration.pipeline import run
 from orchestration.settings import load_settings
 from quality.publish import MART_TABLES
 from sources.sample import SampleConfig, generate
-from tests.landing_files import drop
+from tests.landing_files import drop, unusable_dossiers
 
 SAMPLE = SampleConfig(
     start=date(2026, 1, 1),
@@ -91,23 +91,11 @@ def test_failing_blocking_check_keeps_snapshot_byte_identical(province, capsys):
     before = digest(province.published)
     parquet_before = {p.name: digest(p) for p in (province.published_dir / "parquet").iterdir()}
     # A systemic problem: a new day where 2 of 3 dossiers are unusable (> 1 % quarantined).
-    rows = [
-        {
-            "dossier_id": f"X{i}",
-            "procedure_code": "nope",
-            "agency_code": "H31.01",
-            "channel": "online",
-            "received_at": None,
-            "due_at": None,
-            "status": "received",
-            "updated_at": None,
-        }
-        for i in range(2)
-    ]
+    rows = unusable_dossiers(2)
     drop(province.landing_dir, "dossiers", "2026-02-15", rows)
     assert cli.main(["run"]) == 1
     err = capsys.readouterr().err
-    assert "check raw/dossiers:quarantine_ratio failed" in err
+    assert "check staging/stg_dossiers:quarantine_ratio failed" in err
     assert digest(province.published) == before
     assert {p.name: digest(p) for p in (province.published_dir / "parquet").iterdir()} == (
         parquet_before

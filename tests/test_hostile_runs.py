@@ -1,0 +1,243 @@
+"""Hostile runs: the gate's decision lasts, skipped deliveries are decided by a person,
+faults end in a clear message and no half state.
+
+Whole `cchc run`s on a small province (real Dagster, dbt, GX and DuckDB files).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration import cli
+from quality.publish import CURRENT, SNAPSHOTS
+from quality.suites import SUITES
+from quality.validate import validate
+from sources.contracts import DOSSIERS
+from sources.sample import SampleConfig, generate
+from tests.landing_files import drop, unusable_dossiers
+
+SAMPLE = SampleConfig(
+    start=date(2026, 1, 1),
+    days=20,
+    dossiers_per_day=20,
+    procedures=30,
+    projects=4,
+    broken_share=0.0,
+)
+BAD_DAY = "2026-01-21"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def publish_log(settings) -> list[tuple]:
+    with duckdb.connect(str(settings.published), read_only=True) as con:
+        return con.execute(
+            "select run_id, accepted from marts.publish_log order by published_at"
+        ).fetchall()
+
+
+@pytest.fixture
+def province(env):
+    generate(env.landing_dir, SAMPLE)
+    assert cli.main(["run"]) == 0
+    return env
+
+
+def test_blocked_day_stays_blocked_until_redelivered(province, capsys):
+    before = digest(province.published)
+    drop(province.landing_dir, "dossiers", BAD_DAY, unusable_dossiers())
+    capsys.readouterr()
+    assert cli.main(["run"]) == 1
+    err = capsys.readouterr().err
+    assert "check staging/stg_dossiers:quarantine_ratio failed" in err
+    assert f"dossiers/{BAD_DAY}: 2 of 2 rows quarantined" in err
+    # a plain re-run with nothing changed: still blocked, snapshot byte-identical
+    assert cli.main(["run"]) == 1
+    assert f"dossiers/{BAD_DAY}: 2 of 2 rows quarantined" in capsys.readouterr().err
+    assert digest(province.published) == before
+    # a killed publish left a half snapshot and a temporary link: the next publish cleans
+    leftover = province.published_dir / SNAPSHOTS / ".tmp-20260101T000000-dead"
+    (leftover / "parquet").mkdir(parents=True)
+    (leftover / "cchc.duckdb.wal").write_bytes(b"x")
+    (province.published_dir / ".tmp-current").symlink_to(leftover)
+    # a BI tool holds the published file open read-write: publishing must not need it
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, sys; con = duckdb.connect({str(province.published)!r});"
+            " print('open', flush=True); sys.stdin.readline()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        # re-delivered, fixed (here: a header-only file): the day passes, the snapshot publishes
+        folder = province.landing_dir / "dossiers" / BAD_DAY
+        for file in folder.iterdir():
+            file.unlink()
+        (folder / "extract.csv").write_text(",".join(c.header for c in DOSSIERS.columns) + "\n")
+        assert cli.main(["run"]) == 0
+    finally:
+        holder.kill()
+    assert digest(province.published) != before
+    assert not leftover.exists() and not (province.published_dir / ".tmp-current").exists()
+    assert len(publish_log(province)) == 2
+
+
+def test_skipped_deliveries_block_until_accepted_and_the_log_says_who(province, capsys, tmp_path):
+    landing = province.landing_dir
+    before = digest(province.published)
+    misspelled = landing / "dosiers" / BAD_DAY
+    misspelled.mkdir(parents=True)
+    extract = drop(tmp_path, "dossiers", BAD_DAY, unusable_dossiers())
+    extract.rename(misspelled / extract.name)
+    drop(landing, "dossiers", "2099-01-01", unusable_dossiers())  # a future day
+    drop(landing, "documents", "latest", [])  # not a date
+    capsys.readouterr()
+    assert cli.main(["run"]) == 1
+    out, err = capsys.readouterr()
+    assert "! dosiers: unknown source folder (did you mean 'dossiers'?)" in out
+    assert "! dossiers/2099-01-01: extract date in the future" in out
+    assert "! documents/latest: folder name is not a date" in out
+    assert "check audit/landing_scan:accounted failed" in err
+    assert digest(province.published) == before
+    assert cli.main(["accept", "nothing/*", "--by", "An", "--reason", "x"]) == 2
+    for item in ("dosiers", "dossiers/2099-*", "documents/latest"):
+        assert cli.main(["accept", item, "--by", "Nguyễn An", "--reason", "gửi nhầm"]) == 0
+    assert cli.main(["run"]) == 0
+    accepted = publish_log(province)[-1][1]
+    assert "dosiers accepted by Nguyễn An: gửi nhầm" in accepted
+    assert "dossiers/2099-01-01 accepted by Nguyễn An" in accepted
+    # a loaded day emptied by the sender is an event, not a silent keep
+    day = sorted((landing / "dossiers").glob("2026-01-1*"))[0]
+    for file in day.iterdir():
+        file.unlink()
+    capsys.readouterr()
+    assert cli.main(["run"]) == 1
+    out = capsys.readouterr().out
+    assert f"! dossiers/{day.name}: emptied after loading; the " in out
+
+
+def test_second_concurrent_run_is_refused_at_once(env, capsys):
+    code = (
+        "import sys; from pathlib import Path; from orchestration.runlock import exclusive\n"
+        f"with exclusive(Path({str(env.data_dir)!r}), 'run'):\n"
+        "    print('held', flush=True); sys.stdin.readline()\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert cli.main(["run"]) == 3
+        err = capsys.readouterr().err
+        assert f"`cchc run` (pid {holder.pid}" in err
+        assert "was refused and changed nothing" in err
+        assert not env.warehouse.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    # a killed holder releases the lock: the next command may work
+    assert cli.main(["accept", "x", "--by", "a", "--reason", "b"]) == 2
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage" * 1000])
+def test_broken_warehouse_says_what_to_do(env, capsys, content):
+    env.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    env.warehouse.write_bytes(content)
+    assert cli.main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "is not a DuckDB database (empty or damaged)" in err
+    assert f"mv {env.warehouse} {env.warehouse}.broken" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "accepted"),
+    [
+        ("CCHC_MAX_QUARANTINE_RATIO", "1%", "a share between 0 and 1, e.g. 0.01"),
+        ("CCHC_MAX_QUARANTINE_RATIO", "5", "a share between 0 and 1"),
+        ("CCHC_FIRST_EXTRACT_DATE", "01/01/2020", "a date like 2020-01-01"),
+        ("CCHC_DATE_FLOOR", "never", "a date"),
+        ("CCHC_SKIPPED_FILES", "ignore", "block or warn"),
+        ("CCHC_KEEP_SNAPSHOTS", "0", "a whole number ≥ 1"),
+    ],
+)
+def test_configuration_errors_name_the_variable_and_the_form(
+    env, capsys, monkeypatch, variable, value, accepted
+):
+    monkeypatch.setenv(variable, value)
+    assert cli.main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert f"{variable}={value!r} is not valid: expected {accepted}" in err
+    assert "Traceback" not in err
+
+
+def test_reference_problems_fail_naming_the_codes_and_rows(tmp_path):
+    database = tmp_path / "w.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema staging")
+        con.execute(
+            "create table staging.stg_agencies as select * from (values"
+            " ('A', 'B'), ('B', 'A'), ('C', 'C'), ('D', 'Z9'), ('E', 'F'), ('F', null))"
+            " as t(agency_code, successor_code)"
+        )
+        con.execute(
+            "create table staging.stg_dossiers as select * from (values"
+            " ('HS-1', 'E'), ('HS-2', 'W7')) as t(dossier_id, agency_code)"
+        )
+    chains = next(s for s in SUITES if s.name == "successor_chains")
+    codes = next(
+        s for s in SUITES if s.name == "agency_codes_resolve" and s.asset[1] == "stg_dossiers"
+    )
+    successors, agencies = validate(database, [chains, codes], 0.01)
+    assert not successors.success and chains.blocking
+    assert sorted(successors.failures[0]["sample"]) == [
+        "A: successor cycle A → B → A",
+        "B: successor cycle B → A → B",
+        "C: is its own successor",
+        "D: successor Z9 is not a known agency",
+    ]
+    assert not agencies.success
+    assert agencies.failures[0]["sample"] == ["W7 (dossier HS-2)"]
+
+
+def test_disk_full_and_lock_errors_read_plainly():
+    from orchestration.pipeline import plain_cause
+
+    assert plain_cause("OSError: [Errno 28] No space left on device: '/x'") == (
+        "the disk is full (No space left on device): free space and run again"
+    )
+    assert plain_cause("x" * 5000).endswith("…") and len(plain_cause("x" * 5000)) <= 300
+
+
+def test_snapshot_switch_keeps_every_path_and_prunes_old(tmp_path):
+    from quality.publish import clean_leftovers, history, switch
+
+    root = tmp_path / "published"
+    (root / "parquet").mkdir(parents=True)  # the pre-snapshot layout: real files
+    (root / "cchc.duckdb").write_bytes(b"old")
+    for stamp in ("1", "2"):
+        snap = root / SNAPSHOTS / stamp
+        (snap / "parquet").mkdir(parents=True)
+        (snap / "report").mkdir()
+        (snap / "cchc.duckdb").write_bytes(stamp.encode())
+        switch(root, snap, "cchc.duckdb")
+        assert (root / "cchc.duckdb").read_bytes() == stamp.encode()
+        assert (root / "parquet").is_dir() and (root / "report").is_dir()
+    assert os.readlink(root / CURRENT) == f"{SNAPSHOTS}/2"
+    assert [p.name for p in history(root)] == ["1", "2"]
+    assert clean_leftovers(root) == []
