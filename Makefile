@@ -17,7 +17,13 @@ run: $(STAMP)
 	@test -d "$${CCHC_LANDING_DIR:-data/landing}" || $(BIN)/cchc sample
 	$(BIN)/cchc run
 
-test: $(STAMP)
+# An older DuckDB beside the project's own: the tests open the published file with it.
+OLD_DUCKDB := .ci/duckdb-1.1
+$(OLD_DUCKDB)/bin/python:
+	$(PYTHON) -m venv $(OLD_DUCKDB)
+	$(OLD_DUCKDB)/bin/pip install --quiet "duckdb>=1.1,<1.2"
+
+test: $(STAMP) $(OLD_DUCKDB)/bin/python
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q

@@ -12,21 +12,8 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-INDICATORS = {
-    "on_time_rate": "Hồ sơ giải quyết đúng hạn",
-    "apology_rate": "Hồ sơ quá hạn có văn bản xin lỗi",
-    "online_rate": "Hồ sơ nộp trực tuyến",
-    "full_online_rate": "Hồ sơ trực tuyến toàn trình",
-    "digitization_rate": "Số hóa hồ sơ",
-    "result_digitization_rate": "Số hóa kết quả giải quyết",
-    "online_payment_rate": "Thanh toán trực tuyến",
-    "satisfaction_rate": "Mức độ hài lòng",
-    "signed_document_rate": "Văn bản điện tử ký số",
-    "headcount_reduction_rate": "Tinh giản biên chế",
-    "disbursement_rate": "Giải ngân vốn đầu tư công",
-}
-CATEGORIES = {"civil_servant": "Công chức", "public_employee": "Viên chức", "contract": "Hợp đồng"}
-STATUS = {"met": "Đạt", "not_met": "Chưa đạt", "no_data": "Chưa có số liệu"}
+#: Shown for an indicator with no scorecard row for the year (labels live in the marts).
+NO_ROW = (None, None, "no_data", "Chưa có số liệu", None, None)
 
 
 def vn_percent(value: float | None, digits: int = 2) -> str:
@@ -95,10 +82,14 @@ def build_context(snapshot: Path) -> dict:
             " from marts.indicator_scorecard where period_type = 'year'))"
         ).fetchone()
         names = dict(_rows(con, "select agency_code, agency_name from marts.dim_agency"))
+        indicators = _rows(
+            con,
+            "select indicator_code, indicator_name from marts.dim_indicator order by sort_order",
+        )
         scorecard = []
-        for code, label in INDICATORS.items():
+        for code, label in indicators:
             row = con.execute(
-                "select value, target, status, numerator, denominator from"
+                "select value, target, status, status_label, numerator, denominator from"
                 " marts.indicator_scorecard where scope = 'province' and period_type = 'year'"
                 " and year(period_start) = ? and indicator_code = ?",
                 [year, code],
@@ -113,7 +104,7 @@ def build_context(snapshot: Path) -> dict:
                     [code, year],
                 )
             ]
-            value, target, status, num, den = row or (None, None, "no_data", None, None)
+            value, target, status, status_label, num, den = row or NO_ROW
             scorecard.append(
                 {
                     "code": code,
@@ -121,13 +112,13 @@ def build_context(snapshot: Path) -> dict:
                     "value": vn_percent(value),
                     "target": vn_percent(target, 0) if target is not None else "—",
                     "status": status,
-                    "status_label": STATUS[status],
+                    "status_label": status_label,
                     "detail": f"{vn_number(num)} / {vn_number(den)}" if den else "",
                     "spark": sparkline(trend),
                 }
             )
         rankings = []
-        for code, label in INDICATORS.items():
+        for code, label in indicators:
             ranked = _rows(
                 con,
                 "select scope, value, denominator from marts.indicator_scorecard where"
@@ -164,7 +155,7 @@ def build_context(snapshot: Path) -> dict:
         )
         headcount = [
             {
-                "category": CATEGORIES.get(c, c),
+                "category": c,
                 "baseline": vn_number(bq),
                 "quota": vn_number(q),
                 "rate": vn_percent(r),
@@ -172,8 +163,8 @@ def build_context(snapshot: Path) -> dict:
             }
             for c, bq, q, r in _rows(
                 con,
-                "select staff_category, baseline_quota, quota, quota_reduction_rate from"
-                " marts.fct_headcount_reduction where agency_code = 'PROVINCE' and"
+                "select staff_category_label, baseline_quota, quota, quota_reduction_rate from"
+                " marts.fct_headcount_reduction where agency_code = 'province' and"
                 " snapshot_date = (select max(snapshot_date) from marts.fct_headcount_reduction)"
                 " order by staff_category",
             )

@@ -40,6 +40,16 @@ create table if not exists audit.publish_log (
     published_at timestamp with time zone, run_id varchar, data_through date,
     checks_passed integer, checks_failed integer, accepted varchar
 );
+comment on table audit.publish_log is 'One row per publish of the snapshot, oldest first.';
+comment on column audit.publish_log.published_at is 'When the snapshot became current.';
+comment on column audit.publish_log.run_id is 'Dagster run that published it.';
+comment on column audit.publish_log.data_through is
+    'Latest extract date loaded: the data describe the province up to this day.';
+comment on column audit.publish_log.checks_passed is 'Quality checks that passed in the run.';
+comment on column audit.publish_log.checks_failed is
+    'Warning checks that failed in the run (a failed blocking check never publishes).';
+comment on column audit.publish_log.accepted is
+    'Gate items a person let through since the previous publish: who, what and why.';
 create table if not exists audit.deliveries (
     source varchar, extract_date date, fingerprint varchar, files bigint, loaded_at timestamp,
     primary key (source, extract_date)

@@ -17,6 +17,7 @@ the previous published file, which a BI tool may hold open.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -26,20 +27,27 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from orchestration.defs.dbt.project import ensure_manifest
 from orchestration.report import write_report
 from quality.gate import accepted_since_last_publish
 from sources.readers import LOCAL_TZ
 
-#: Tables BI tools read (SPEC §4); publish_log is appended here, the others copied.
-MART_TABLES = (
-    "dim_agency",
-    "fct_dossier_monthly",
-    "fct_signed_document_monthly",
-    "fct_headcount_reduction",
-    "fct_disbursement_monthly",
-    "indicator_scorecard",
-    "source_freshness",
-)
+
+def _mart_tables() -> tuple[str, ...]:
+    """Every dbt model of the marts folder, from the dbt manifest: a new mart is published
+    by adding its model, with no list to keep by hand."""
+    manifest = json.loads(ensure_manifest().read_text())
+    return tuple(
+        sorted(
+            node["name"]
+            for node in manifest["nodes"].values()
+            if node["resource_type"] == "model" and node["schema"] == "marts"
+        )
+    )
+
+
+#: Tables BI tools read; publish_log is appended to the snapshot, the others copied.
+MART_TABLES = _mart_tables()
 SNAPSHOTS = "snapshots"
 CURRENT = "current"
 _TMP_PREFIX = ".tmp-"
@@ -116,13 +124,61 @@ def _build(
             "create table snapshot.marts.publish_log as"
             " select * from audit.publish_log union all select * from snapshot_row"
         )
-        for table in (*MART_TABLES, "publish_log"):
+        sources = {table: "marts" for table in MART_TABLES} | {"publish_log": "audit"}
+        for table, schema in sources.items():
+            described = _descriptions(con, schema, table)
+            _comment(con, table, described)
             con.execute(
-                f"copy snapshot.marts.{table} to '{parquet / table}.parquet' (format parquet)"
+                f"copy snapshot.marts.{table} to '{parquet / table}.parquet'"
+                f" (format parquet, kv_metadata {_kv_metadata(described)})"
             )
     finally:
         con.execute("detach snapshot")
     return Published(db, data_through, row_counts)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _descriptions(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str
+) -> dict[str | None, str | None]:
+    """{None: table description, column: description} as dbt's persist_docs (marts) or the
+    audit DDL (publish_log) left them in the working warehouse: one source of truth."""
+    (comment,) = con.execute(
+        "select comment from duckdb_tables() where database_name = current_database()"
+        " and schema_name = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    columns = con.execute(
+        "select column_name, comment from duckdb_columns() where database_name ="
+        " current_database() and schema_name = ? and table_name = ? order by column_index",
+        [schema, table],
+    ).fetchall()
+    return {None: comment, **dict(columns)}
+
+
+def _comment(con: duckdb.DuckDBPyConnection, table: str, described: dict) -> None:
+    """Descriptions as DuckDB comments, which BI tools show beside tables and columns."""
+    for column, text in described.items():
+        if not text:
+            continue
+        target = f"table snapshot.marts.{table}"
+        if column is not None:
+            target = f'column snapshot.marts.{table}."{column}"'
+        con.execute(f"comment on {target} is {_quote(text)}")
+
+
+def _kv_metadata(described: dict) -> str:
+    """The same descriptions as Parquet key-value metadata: `description` for the table,
+    `column:<name>` for each column."""
+    pairs = [
+        f"{_quote('description' if c is None else f'column:{c}')}: {_quote(text)}"
+        for c, text in described.items()
+        if text
+    ]
+    return "{" + ", ".join(pairs) + "}"
 
 
 def switch(root: Path, snapshot: Path, name: str) -> None:

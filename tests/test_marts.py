@@ -139,7 +139,7 @@ def test_headcount_reduction_1838_minus_168(warehouse):
         warehouse,
         "select baseline_quota, quota, quota_reduction_rate"
         " from marts.fct_headcount_reduction where agency_code ="
-        " 'PROVINCE' and snapshot_date = '2026-06-30'",
+        " 'province' and snapshot_date = '2026-06-30'",
     )
     assert province[:2] == (1878, 1708)
     assert province[2] == pytest.approx(170 / 1878)
@@ -218,7 +218,9 @@ def test_scorecard_recomputes_quarters_from_counts(warehouse):
 
 def test_scorecard_no_data_and_targets(warehouse):
     assert score(warehouse, "apology_rate", "month", "2026-01-01", "H31.101")[4] == "no_data"
-    assert score(warehouse, "online_rate", "month", "2026-01-01")[3:] == (None, "no_data")
+    # a value without a plan target is no_target, not "no data"
+    online = score(warehouse, "online_rate", "month", "2026-01-01")
+    assert online[2] is not None and online[3:] == (None, "no_target")
     assert score(warehouse, "on_time_rate", "month", "2025-06-01")[3:] == (None, "no_data")
 
 

@@ -27,25 +27,29 @@ def test_report_shows_the_snapshot_numbers(tmp_path: Path):
             "create table marts.dim_agency as select 'H31.02' as agency_code,"
             " 'Sở Tài chính' as agency_name"
         )
+        con.execute(
+            "create table marts.dim_indicator as select 'on_time_rate' as indicator_code,"
+            " 'Hồ sơ giải quyết đúng hạn' as indicator_name, 1 as sort_order"
+        )
         con.execute("""create table marts.indicator_scorecard as
             select * from (values
               (date '2026-01-01', 'year', 'province', 'on_time_rate', 49.0, 50.0, 0.98, 0.98,
-               'not_met'),
+               'not_met', 'Chưa đạt'),
               (date '2026-01-01', 'year', 'H31.02', 'on_time_rate', 49.0, 50.0, 0.98, 0.98,
-               'not_met'),
+               'not_met', 'Chưa đạt'),
               (date '2026-01-01', 'month', 'province', 'on_time_rate', 9.0, 10.0, 0.9, 0.98,
-               'not_met'),
+               'not_met', 'Chưa đạt'),
               (date '2026-02-01', 'month', 'province', 'on_time_rate', 40.0, 40.0, 1.0, 0.98,
-               'met'))
+               'met', 'Đạt'))
             t(period_start, period_type, scope, indicator_code, numerator, denominator,
-              value, target, status)""")
+              value, target, status, status_label)""")
         con.execute("""create table marts.fct_disbursement_monthly as select * from (values
               (date '2026-01-01', 2026, 1000000000, 100000000),
               (date '2026-02-01', 2026, 1000000000, 250000000))
             t(month, plan_year, plan_amount, disbursed_amount)""")
         con.execute("""create table marts.fct_headcount_reduction as select * from (values
-              (date '2026-06-30', 'PROVINCE', 'civil_servant', 1838, 1670, 168 / 1838))
-            t(snapshot_date, agency_code, staff_category, baseline_quota, quota,
+              (date '2026-06-30', 'province', 'Công chức', 1838, 1670, 168 / 1838))
+            t(snapshot_date, agency_code, staff_category_label, baseline_quota, quota,
               quota_reduction_rate)""")
         con.execute(
             "create table marts.source_freshness as select date '2026-02-20' as latest_extract_date"
@@ -56,6 +60,6 @@ def test_report_shows_the_snapshot_numbers(tmp_path: Path):
     row = re.search(r'data-indicator="on_time_rate">(.*?)</tr>', html, re.S).group(1)
     assert "98,00 %" in row and "Chưa đạt" in row and "49 / 50" in row
     assert "250.000.000 đồng" in html and "25,00 %" in html  # disbursement
-    assert "9,14 %" in html and "1.838" in html  # headcount reduction
+    assert "9,14 %" in html and "1.838" in html and "Công chức" in html  # headcount
     assert "Sở Tài chính" in html and "<svg" in html
     assert "http" not in html.replace('lang="vi"', "")  # self-contained: nothing to fetch

@@ -56,7 +56,7 @@ disbursed as (
         plan_in_force.plan_year,
         plan_in_force.capital_source,
         plan_in_force.month,
-        coalesce(sum(payments_matched.amount), 0) as disbursed_amount
+        cast(coalesce(sum(payments_matched.amount), 0) as bigint) as disbursed_amount
     from plan_in_force
     left join payments_matched
         on payments_matched.project_code = plan_in_force.project_code
@@ -74,6 +74,7 @@ select
     plan_in_force.project_code,
     plan_in_force.investor_code,
     plan_in_force.capital_source,
+    {{ label('capital_source', 'plan_in_force.capital_source') }} as capital_source_label,
     plan_in_force.as_of_date,
     plan_in_force.plan_amount,
     disbursed.disbursed_amount,

@@ -71,6 +71,7 @@ select
     month,
     agency_code,
     procedure_level,
+    {{ label('level', 'procedure_level') }} as procedure_level_label,
     -- receipt-based (month of received_at)
     received_count,
     online_eligible_count,

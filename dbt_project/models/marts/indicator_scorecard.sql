@@ -24,6 +24,10 @@ targets as (
     select * from {{ ref('plan_targets') }}
 ),
 
+registry as (
+    select * from {{ ref('dim_indicator') }}
+),
+
 period_types as (
     select unnest(['month', 'quarter', 'year']) as period_type
 ),
@@ -92,7 +96,7 @@ staffing_scopes as (
     select
         period_start,
         period_type,
-        case when agency_code = 'PROVINCE' then 'province' else agency_code end as scope,
+        agency_code as scope,
         'headcount_reduction_rate' as indicator_code,
         arg_max(numerator, snapshot_date) as numerator,
         arg_max(denominator, snapshot_date) as denominator
@@ -178,12 +182,26 @@ valued as (
         cast(all_scopes.denominator as double) as denominator,
         {{ safe_ratio('all_scopes.numerator', 'all_scopes.denominator') }} as value,
         targets.target,
-        targets.comparison,
+        registry.comparison,
         targets.target_source
     from all_scopes
+    inner join registry on registry.indicator_code = all_scopes.indicator_code
     left join targets
         on targets.indicator_code = all_scopes.indicator_code
         and targets.plan_year = year(all_scopes.period_start)
+),
+
+judged as (
+    select
+        *,
+        case
+            when value is null then 'no_data'
+            when target is null then 'no_target'
+            when comparison = '>' and value > target then 'met'
+            when comparison = '>=' and value >= target then 'met'
+            else 'not_met'
+        end as status
+    from valued
 )
 
 select
@@ -197,10 +215,6 @@ select
     value,
     target,
     target_source,
-    case
-        when value is null or target is null then 'no_data'
-        when comparison = '>' and value > target then 'met'
-        when comparison = '>=' and value >= target then 'met'
-        else 'not_met'
-    end as status
-from valued
+    status,
+    {{ label('status', 'status') }} as status_label
+from judged
