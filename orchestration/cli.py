@@ -111,6 +111,32 @@ def _accept(args: argparse.Namespace) -> int:
     return EXIT_PUBLISHED
 
 
+def _postgres_login(args: argparse.Namespace) -> int:
+    from quality.postgres import create_login
+
+    settings = load_settings()
+    if not settings.postgres_url:
+        print("cchc postgres-login: set CCHC_POSTGRES_URL first.", file=sys.stderr)
+        return EXIT_USAGE
+    agency = None if args.province else args.agency
+    if agency is None and not args.province:
+        print("cchc postgres-login: name an agency code, or --province.", file=sys.stderr)
+        return EXIT_USAGE
+    login = args.login or ("cchc_province_" if agency is None else "cchc_") + _role_name(agency)
+    password = create_login(settings.postgres_url, agency, login, args.password)
+    scope = "every row" if agency is None else f"the rows of {agency} and the units merged into it"
+    print(f"Login {login} sees {scope}.")
+    if not args.password:
+        print(f"Password (shown once): {password}")
+    return EXIT_PUBLISHED
+
+
+def _role_name(agency: str | None) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "_", (agency or "all").lower()).strip("_")
+
+
 def _status(_: argparse.Namespace) -> int:
     from orchestration.status import status_lines
 
@@ -160,6 +186,17 @@ def main(argv: list[str] | None = None) -> int:
     accept.add_argument("--by", required=True, help="who accepts (shown in the publish log)")
     accept.add_argument("--reason", required=True, help="why it may be published")
     accept.set_defaults(func=_accept)
+    pg_login = sub.add_parser(
+        "postgres-login",
+        help="create a PostgreSQL login for an agency (or the province) on CCHC_POSTGRES_URL",
+        description="Creates (or resets) a login on the PostgreSQL publish target that sees "
+        "only an agency's rows and those of the units merged into it; --province sees all.",
+    )
+    pg_login.add_argument("agency", nargs="?", help="agency code, e.g. H31.02")
+    pg_login.add_argument("--province", action="store_true", help="a login that sees every row")
+    pg_login.add_argument("--login", help="login name (default: cchc_<agency code>)")
+    pg_login.add_argument("--password", help="password (default: a generated one, shown once)")
+    pg_login.set_defaults(func=_postgres_login)
     args = parser.parse_args(argv)
     from orchestration.runlock import Busy
     from orchestration.settings import ConfigError

@@ -32,6 +32,8 @@ class Settings:
     block_on_skipped: bool
     #: How many published snapshots are kept (the current one and the ones before it).
     keep_snapshots: int
+    #: PostgreSQL publish target (`postgresql://user:password@host:port/db`); None: off.
+    postgres_url: str | None = None
 
     @property
     def published_dir(self) -> Path:
@@ -64,13 +66,15 @@ class ConfigError(ValueError):
     """An environment variable holds something the pipeline cannot use."""
 
 
-def _parsed(name: str, default: str, parse, accepted: str):
-    """`parse(os.environ[name])`, or a ConfigError naming the variable and the form."""
+def _parsed(name: str, default: str, parse, accepted: str, secret: bool = False):
+    """`parse(os.environ[name])`, or a ConfigError naming the variable and the form (and
+    the value, unless it may hold a password)."""
     text = os.environ.get(name) or default
     try:
         return parse(text)
     except (ValueError, TypeError):
-        raise ConfigError(f"{name}={text!r} is not valid: expected {accepted}") from None
+        shown = name if secret else f"{name}={text!r}"
+        raise ConfigError(f"{shown} is not valid: expected {accepted}") from None
 
 
 def _ratio(text: str) -> float:
@@ -85,6 +89,14 @@ def _count(text: str) -> int:
     if value < 1:
         raise ValueError(text)
     return value
+
+
+def _postgres_url(text: str) -> str | None:
+    if text == "-":
+        return None
+    if not text.startswith(("postgresql://", "postgres://")):
+        raise ValueError(text)
+    return text
 
 
 def _choice(*allowed: str):
@@ -118,6 +130,13 @@ def load_settings() -> Settings:
         )
         == "block",
         keep_snapshots=_parsed("CCHC_KEEP_SNAPSHOTS", "5", _count, "a whole number ≥ 1"),
+        postgres_url=_parsed(
+            "CCHC_POSTGRES_URL",
+            "-",
+            _postgres_url,
+            "postgresql://user:password@host:port/database",
+            secret=True,
+        ),
     )
     os.environ.update(
         CCHC_DATA_DIR=str(settings.data_dir),

@@ -48,6 +48,7 @@ def _mart_tables() -> tuple[str, ...]:
 
 #: Tables BI tools read; publish_log is appended to the snapshot, the others copied.
 MART_TABLES = _mart_tables()
+PUBLISHED_TABLES = (*MART_TABLES, "publish_log")
 SNAPSHOTS = "snapshots"
 CURRENT = "current"
 _TMP_PREFIX = ".tmp-"

@@ -106,16 +106,19 @@ def test_skipped_deliveries_block_until_accepted_and_the_log_says_who(province, 
     extract.rename(misspelled / extract.name)
     drop(landing, "dossiers", "2099-01-01", unusable_dossiers())  # a future day
     drop(landing, "documents", "latest", [])  # not a date
+    drop(landing, "documents", "2019-12-31", [])  # before the first partition
     capsys.readouterr()
     assert cli.main(["run"]) == 1
     out, err = capsys.readouterr()
     assert "! dosiers: unknown source folder (did you mean 'dossiers'?)" in out
     assert "! dossiers/2099-01-01: extract date in the future" in out
     assert "! documents/latest: folder name is not a date" in out
+    assert "! documents/2019-12-31: extract date before the first partition" in out
+    assert "(CCHC_FIRST_EXTRACT_DATE)" in out
     assert "check audit/landing_scan:accounted failed" in err
     assert digest(province.published) == before
     assert cli.main(["accept", "nothing/*", "--by", "An", "--reason", "x"]) == 2
-    for item in ("dosiers", "dossiers/2099-*", "documents/latest"):
+    for item in ("dosiers", "dossiers/2099-*", "documents/*"):
         assert cli.main(["accept", item, "--by", "Nguyễn An", "--reason", "gửi nhầm"]) == 0
     assert cli.main(["run"]) == 0
     accepted = publish_log(province)[-1][1]

@@ -48,9 +48,10 @@ def test_report_shows_the_snapshot_numbers(tmp_path: Path):
               (date '2026-02-01', 2026, 1000000000, 250000000))
             t(month, plan_year, plan_amount, disbursed_amount)""")
         con.execute("""create table marts.fct_headcount_reduction as select * from (values
-              (date '2026-06-30', 'province', 'Công chức', 1838, 1670, 168 / 1838))
-            t(snapshot_date, agency_code, staff_category_label, baseline_quota, quota,
-              quota_reduction_rate)""")
+              (date '2026-06-30', 'province', 'civil_servant', 'Công chức', 1838, 1670,
+               168 / 1838))
+            t(snapshot_date, agency_code, staff_category, staff_category_label, baseline_quota,
+              quota, quota_reduction_rate)""")
         con.execute(
             "create table marts.source_freshness as select date '2026-02-20' as latest_extract_date"
         )

@@ -1,15 +1,19 @@
 """dbt models as Dagster assets: raw → staging → intermediate → marts, tests as checks."""
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.dbt.project import PROJECT, ensure_manifest
 
 #: Run tag (value "true") that makes `dbt build` rebuild incremental models from scratch.
 FULL_REFRESH_TAG = "cchc/dbt-full-refresh"
+#: dbt's target folder, beside the warehouse file.
+DBT_TARGET = "dbt-target"
 
 
 class SchemaTranslator(DagsterDbtTranslator):
@@ -38,13 +42,19 @@ class SchemaTranslator(DagsterDbtTranslator):
     project=PROJECT,
     dagster_dbt_translator=SchemaTranslator(),
 )
-def cchc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def cchc_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource
+):
     """`dbt build`: models, seeds and tests in one invocation (one start-up cost per run).
 
     Incremental models rebuild from scratch when the run carries FULL_REFRESH_TAG: needed
     once after their logic changes, since a normal night recomputes only what is new.
+    dbt's working files go to one folder beside the warehouse, reused by every run: the
+    disk stays bounded (not a new folder per run in the source tree) and the next run
+    parses only what changed.
     """
     args = ["build"]
     if context.run.tags.get(FULL_REFRESH_TAG) == "true":
         args.append("--full-refresh")
-    yield from dbt.cli(args, context=context).stream()
+    target = Path(duckdb.database).parent / DBT_TARGET
+    yield from dbt.cli(args, context=context, target_path=target).stream()

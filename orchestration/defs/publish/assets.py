@@ -3,11 +3,13 @@
 from pathlib import Path
 
 import dagster as dg
+import psycopg
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.settings import load_settings
-from quality.publish import MART_TABLES, publish
+from quality.postgres import publish_postgres
+from quality.publish import MART_TABLES, PUBLISHED_TABLES, publish
 
 MART_KEYS = [dg.AssetKey(["marts", t]) for t in MART_TABLES]
 
@@ -57,6 +59,16 @@ def snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
         warned + len(blocking),
         keep=settings.keep_snapshots,
     )
+    if settings.postgres_url:
+        try:
+            publish_postgres(settings.published, settings.postgres_url, PUBLISHED_TABLES)
+        except psycopg.Error as exc:
+            raise dg.Failure(
+                description="The DuckDB snapshot was published; the PostgreSQL target was "
+                f"left as it was ({type(exc).__name__}: {str(exc)[:300]}). The next run "
+                "publishes it again."
+            ) from None
+        context.log.info("PostgreSQL target updated.")
     for table, count in result.row_counts.items():  # row counts shown on the marts' pages
         context.log_event(
             dg.AssetObservation(
