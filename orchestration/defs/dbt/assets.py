@@ -42,9 +42,7 @@ class SchemaTranslator(DagsterDbtTranslator):
     project=PROJECT,
     dagster_dbt_translator=SchemaTranslator(),
 )
-def cchc_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource
-):
+def cchc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource):
     """`dbt build`: models, seeds and tests in one invocation (one start-up cost per run).
 
     Incremental models rebuild from scratch when the run carries FULL_REFRESH_TAG: needed
