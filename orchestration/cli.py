@@ -32,8 +32,9 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 #: Exit codes (README): 0 published, 1 blocked or failed (snapshot unchanged), 2 usage or
-#: configuration error (nothing ran), 3 refused: another command is at work.
-EXIT_PUBLISHED, EXIT_BLOCKED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+#: configuration error (nothing ran), 3 refused: another command is at work, 4 published
+#: but a warning check failed.
+EXIT_PUBLISHED, EXIT_BLOCKED, EXIT_USAGE, EXIT_BUSY, EXIT_WARNED = 0, 1, 2, 3, 4
 #: Skipped landing items listed in the run summary (audit.landing_items has every one).
 SHOWN_ITEMS = 15
 
@@ -53,26 +54,67 @@ def _run(args: argparse.Namespace) -> int:
             )
         outcome = run(settings, full_refresh=args.full_refresh)
         items = _landing_items(settings)
-    loaded = ", ".join(f"{s} ({len(d)} days)" for s, d in outcome.changed.items()) or "nothing new"
-    print(f"Run {outcome.run_id}: loaded {loaded}.")
+    _alert(settings, outcome)
+    return _summary(settings, outcome, items)
+
+
+def _alert(settings, outcome) -> None:
+    """Announce the run's new incidents; a broken mail server must not fail the run."""
+    from orchestration.alerts import incidents, notify
+
+    try:
+        notify(
+            settings.data_dir,
+            incidents(outcome.report, run_failed=not outcome.success),
+            outcome.run_id,
+            settings.alerts,
+        )
+    except OSError as exc:
+        print(f"Alert not sent ({type(exc).__name__}: {exc}); retried next run.", file=sys.stderr)
+
+
+def _summary(settings, outcome, items: list[tuple[str, str, bool]]) -> int:
+    """The one block a person reads at the end of a run; returns the exit code."""
+    report = outcome.report
+    loaded = ", ".join(f"{s} ({len(d)} days)" for s, d in outcome.changed.items())
+    print(f"\nRun {outcome.run_id}")
+    print(f"  loaded: {loaded or 'nothing new'}")
     for source, (ok, bad) in outcome.rows.items():
-        print(f"  {source:<16} {ok:>9} rows loaded, {bad:>6} quarantined")
-    if items:
-        print(f"Landing items not loaded ({len(items)}; all in audit.landing_items):")
-        for path, reason, blocking in items[:SHOWN_ITEMS]:
-            print(f"  {'!' if blocking else '-'} {path}: {reason}")
-    if outcome.success:
-        print("Published.")
-        return EXIT_PUBLISHED
-    print("Not published; the snapshot was left as it was. Failures:", file=sys.stderr)
-    for failure in outcome.failures:
-        print(f"  - {failure}", file=sys.stderr)
+        print(f"    {source:<16} {ok:>9} rows loaded, {bad:>6} quarantined")
     print(
-        "Fix or re-deliver what failed, or let it through with `cchc accept <item> --by <name>"
-        " --reason <why>`.",
+        f"  checks: {len(report.passed)} passed, {len(report.warned)} warned,"
+        f" {len(report.blocked)} failed"
+    )
+    for check in report.warned:
+        print(f"    warned: {check.name} {check.sample}".rstrip())
+    if items:
+        print(f"  landing items not loaded ({len(items)}; all in audit.landing_items):")
+        for path, reason, blocking in items[:SHOWN_ITEMS]:
+            print(f"    {'!' if blocking else '-'} {path}: {reason}")
+    if outcome.success:
+        through = _data_through(settings)
+        print(f"  Published: {settings.published} (data through {through})")
+        print(f"  report: {settings.published_dir / 'report' / 'index.html'}")
+        return EXIT_WARNED if report.warned else EXIT_PUBLISHED
+    print("  Not published; the snapshot was left as it was. Failures:", file=sys.stderr)
+    for failure in outcome.failures:
+        print(f"    - {failure}", file=sys.stderr)
+    print(
+        "  Fix or re-deliver what failed, or let it through with `cchc accept <item> --by"
+        " <name> --reason <why>`.",
         file=sys.stderr,
     )
     return EXIT_BLOCKED
+
+
+def _data_through(settings) -> str:
+    import duckdb
+
+    with duckdb.connect(str(settings.published), read_only=True) as con:
+        (through,) = con.execute(
+            "select data_through from marts.publish_log order by published_at desc limit 1"
+        ).fetchone()
+    return f"{through:%d/%m/%Y}" if through else "—"
 
 
 def _landing_items(settings) -> list[tuple[str, str, bool]]:
@@ -137,6 +179,42 @@ def _role_name(agency: str | None) -> str:
     return re.sub(r"[^a-z0-9]+", "_", (agency or "all").lower()).strip("_")
 
 
+def _instance(_: argparse.Namespace) -> int:
+    from orchestration.instance import write_instance_config
+
+    settings = load_settings()
+    path = write_instance_config(settings)
+    storage = "PostgreSQL" if settings.dagster_postgres_url else "SQLite"
+    print(f"Dagster instance: {path} ({storage} storage, one run at a time)")
+    return EXIT_PUBLISHED
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from orchestration.runlock import exclusive
+    from quality.publish import rollback
+
+    settings = load_settings()
+    with exclusive(settings.data_dir, "rollback"):
+        try:
+            snapshot = rollback(settings.published_dir, settings.published.name)
+        except ValueError as exc:
+            print(f"cchc rollback: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        note = f"rollback to {snapshot.name} by {args.by}: {args.reason}"
+        with duckdb.connect(str(settings.warehouse)) as con:  # the history records it
+            con.execute(f"attach '{snapshot / settings.published.name}' as rolled (read_only)")
+            con.execute(
+                "insert into audit.publish_log select now(), run_id, data_through,"
+                " checks_passed, checks_failed, ? from (select * from rolled.marts.publish_log"
+                " order by published_at desc limit 1)",
+                [note],
+            )
+    print(f"Rolled back: {settings.published} is now snapshot {snapshot.name} ({note}).")
+    return EXIT_PUBLISHED
+
+
 def _status(_: argparse.Namespace) -> int:
     from orchestration.status import status_lines
 
@@ -197,6 +275,16 @@ def main(argv: list[str] | None = None) -> int:
     pg_login.add_argument("--login", help="login name (default: cchc_<agency code>)")
     pg_login.add_argument("--password", help="password (default: a generated one, shown once)")
     pg_login.set_defaults(func=_postgres_login)
+    sub.add_parser(
+        "instance", help="write $DAGSTER_HOME/dagster.yaml (PostgreSQL if configured)"
+    ).set_defaults(func=_instance)
+    back = sub.add_parser(
+        "rollback",
+        help="make the previous published snapshot current again (recorded in the log)",
+    )
+    back.add_argument("--by", required=True, help="who rolls back")
+    back.add_argument("--reason", required=True, help="why")
+    back.set_defaults(func=_rollback)
     args = parser.parse_args(argv)
     from orchestration.runlock import Busy
     from orchestration.settings import ConfigError

@@ -6,6 +6,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
+from orchestration.defs.alerts.sensors import build_alert_sensors
 from orchestration.defs.dbt.assets import cchc_dbt_models
 from orchestration.defs.dbt.project import DBT_EXECUTABLE, PROJECT
 from orchestration.defs.publish.assets import snapshot
@@ -46,8 +47,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         assets=assets,
         asset_checks=[*GX_CHECKS, landing_freshness],
         jobs=[job],
-        schedules=[build_nightly_schedule(JOB_NAME)],
-        sensors=[build_landing_sensor(JOB_NAME, downstream)],
+        schedules=[build_nightly_schedule(JOB_NAME, settings.nightly_cron)],
+        sensors=[build_landing_sensor(JOB_NAME, downstream), *build_alert_sensors(job, settings)],
         resources={
             "duckdb": DuckDBResource(
                 database=str(settings.warehouse),

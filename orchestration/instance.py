@@ -1,8 +1,15 @@
-"""The persistent Dagster instance shared by `cchc run` and `dagster dev` (`make ui`)."""
+"""The persistent Dagster instance shared by `cchc run`, the webserver and the daemon.
+
+SQLite files under $DAGSTER_HOME by default; on PostgreSQL (`dagster-postgres`) when
+CCHC_DAGSTER_POSTGRES_URL is set, as a deployed server should be (deploy/README.md).
+`cchc instance` writes its dagster.yaml; `get_instance` writes it when missing.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 
 import dagster as dg
 
@@ -22,7 +29,44 @@ run_coordinator:
     tag_concurrency_limits:
       - key: cchc/warehouse
         limit: 1
+# schedule and sensor ticks: a year of nights must not grow without bound
+retention:
+  schedule:
+    purge_after_days: 90
+  sensor:
+    purge_after_days:
+      skipped: 7
+      failure: 90
+      success: 90
 """
+#: The instance's storage on PostgreSQL, through psycopg2: dagster-postgres's statements
+#: fail under psycopg 3, which SQLAlchemy 2.1 picks for a plain postgresql:// URL. The file
+#: is written readable by its owner only: it holds the storage password.
+POSTGRES_STORAGE = """\
+storage:
+  postgres:
+    postgres_url: "{url}"
+"""
+
+
+def instance_yaml(settings: Settings) -> str:
+    if not settings.dagster_postgres_url:
+        return DAGSTER_YAML
+    url = re.sub(
+        r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg2://", settings.dagster_postgres_url
+    )
+    return DAGSTER_YAML + POSTGRES_STORAGE.format(url=url)
+
+
+def write_instance_config(settings: Settings) -> Path:
+    """(Re)write $DAGSTER_HOME/dagster.yaml from the settings; return its path."""
+    home = settings.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    config.touch(mode=0o600)  # it may hold the storage password
+    config.chmod(0o600)
+    config.write_text(instance_yaml(settings))
+    return config
 
 
 #: Dagster writes one "materialization planned" event per partition and asset of a ranged
@@ -40,10 +84,7 @@ def plan_events_per_asset() -> None:
 
 
 def get_instance(settings: Settings) -> dg.DagsterInstance:
-    home = settings.dagster_home
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML)
-    os.environ["DAGSTER_HOME"] = str(home)
+    if not (settings.dagster_home / "dagster.yaml").exists():
+        write_instance_config(settings)
+    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     return dg.DagsterInstance.get()

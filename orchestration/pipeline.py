@@ -15,12 +15,12 @@ import duckdb
 from orchestration.definitions import JOB_NAME, build_definitions
 from orchestration.defs.dbt.assets import FULL_REFRESH_TAG
 from orchestration.instance import get_instance, plan_events_per_asset
+from orchestration.outcomes import RunReport, read_events
 from orchestration.partitions import range_tags
 from orchestration.resources import landing_zone
 from orchestration.settings import Settings
 from orchestration.warehouse import ensure_schema
 from sources.contracts import CONTRACTS
-from sources.readers import short
 
 
 @dataclass
@@ -28,9 +28,15 @@ class RunOutcome:
     success: bool
     run_id: str
     changed: dict[str, list[str]]
-    failures: list[str] = field(default_factory=list)
+    report: RunReport = field(default_factory=RunReport)
     #: {source: (rows loaded, rows quarantined)} of what this run loaded
     rows: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def failures(self) -> list[str]:
+        """Failed blocking checks (with their samples), then failed steps."""
+        checks = [f"check {c.name} failed {c.sample}".rstrip() for c in self.report.blocked]
+        return checks + self.report.step_failures
 
 
 def loaded_fingerprints(settings: Settings) -> dict[str, str]:
@@ -88,7 +94,9 @@ def run(
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         raise_on_error=False,
     )
-    return RunOutcome(result.success, result.run_id, changed, _failures(result), _rows(result))
+    return RunOutcome(
+        result.success, result.run_id, changed, read_events(result.all_events), _rows(result)
+    )
 
 
 def _rows(result: dg.ExecuteInProcessResult) -> dict[str, tuple[int, int]]:
@@ -100,41 +108,3 @@ def _rows(result: dg.ExecuteInProcessResult) -> dict[str, tuple[int, int]]:
         if key[0] == "raw" and "rows_loaded" in meta:
             out[key[1]] = (meta["rows_loaded"].value, meta["rows_quarantined"].value)
     return out
-
-
-def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
-    """Failed blocking checks (with the failing expectations), then failed steps."""
-    out = []
-    for event in result.all_events:
-        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
-            evaluation = event.event_specific_data
-            if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
-                failures = evaluation.metadata.get("failures")
-                detail = f" {failures.value}" if failures is not None else ""
-                out.append(
-                    f"check {evaluation.asset_key.to_user_string()}:"
-                    f"{evaluation.check_name} failed{detail}"
-                )
-        elif event.is_step_failure and event.step_failure_data:
-            data = event.step_failure_data
-            error = data.error.cause or data.error if data.error else None
-            message = (
-                data.user_failure_data.description
-                if data.user_failure_data
-                else f"{error.cls_name}: {error.message}"
-                if error
-                else "failed"
-            )
-            out.append(f"step {event.step_key}: {plain_cause(message)}")
-    return out
-
-
-def plain_cause(message: str) -> str:
-    """A step's error as a person should read it: a full disk or a lock said so plainly,
-    anything else cut short (a driver's message may quote data)."""
-    text = message.strip()
-    if "No space left on device" in text or "Errno 28" in text:
-        return "the disk is full (No space left on device): free space and run again"
-    if "Could not set lock on file" in text or "Conflicting lock" in text:
-        return "another process holds the DuckDB file open for writing: " + short(text, 200)
-    return short(text)

@@ -14,6 +14,21 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
+class AlertConfig:
+    """Where alerts go (orchestration/alerts.py); nothing is sent when neither is set."""
+
+    smtp_url: str | None = None  # smtp://user:password@host:port (smtps:// for TLS)
+    email_to: str | None = None
+    email_from: str = "cchc-warehouse@localhost"
+    webhook_url: str | None = None
+    ui_url: str = "http://localhost:3000"
+
+    @property
+    def enabled(self) -> bool:
+        return bool((self.smtp_url and self.email_to) or self.webhook_url)
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     landing_dir: Path
@@ -34,6 +49,11 @@ class Settings:
     keep_snapshots: int
     #: PostgreSQL publish target (`postgresql://user:password@host:port/db`); None: off.
     postgres_url: str | None = None
+    #: The Dagster instance's storage on PostgreSQL (production); None: SQLite files.
+    dagster_postgres_url: str | None = None
+    #: When the nightly schedule starts (Asia/Ho_Chi_Minh).
+    nightly_cron: str = "0 2 * * *"
+    alerts: AlertConfig = AlertConfig()
 
     @property
     def published_dir(self) -> Path:
@@ -99,6 +119,12 @@ def _postgres_url(text: str) -> str | None:
     return text
 
 
+def _cron(text: str) -> str:
+    if len(text.split()) != 5:
+        raise ValueError(text)
+    return text
+
+
 def _choice(*allowed: str):
     def parse(text: str) -> str:
         if text not in allowed:
@@ -136,6 +162,21 @@ def load_settings() -> Settings:
             _postgres_url,
             "postgresql://user:password@host:port/database",
             secret=True,
+        ),
+        dagster_postgres_url=_parsed(
+            "CCHC_DAGSTER_POSTGRES_URL",
+            "-",
+            _postgres_url,
+            "postgresql://user:password@host:port/database",
+            secret=True,
+        ),
+        nightly_cron=_parsed("CCHC_NIGHTLY_CRON", "0 2 * * *", _cron, "a cron line like 0 2 * * *"),
+        alerts=AlertConfig(
+            smtp_url=os.environ.get("CCHC_ALERT_SMTP") or None,
+            email_to=os.environ.get("CCHC_ALERT_EMAIL_TO") or None,
+            email_from=os.environ.get("CCHC_ALERT_EMAIL_FROM") or "cchc-warehouse@localhost",
+            webhook_url=os.environ.get("CCHC_ALERT_WEBHOOK") or None,
+            ui_url=os.environ.get("CCHC_UI_URL") or "http://localhost:3000",
         ),
     )
     os.environ.update(

@@ -219,6 +219,16 @@ def history(root: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
+def rollback(root: Path, name: str) -> Path:
+    """Make the snapshot before the current one current again; return it."""
+    snapshots, live = history(root), current(root)
+    if live not in snapshots or snapshots.index(live) == 0:
+        raise ValueError(f"no earlier snapshot to return to in {root / SNAPSHOTS}")
+    previous = snapshots[snapshots.index(live) - 1]
+    switch(root, previous, name)
+    return previous
+
+
 def clean_leftovers(root: Path) -> list[Path]:
     """Remove what a killed publish left: hidden temporary snapshots and links, and the
     temporary files of the pre-snapshot layout. Returns what was removed."""

@@ -51,6 +51,8 @@ def unusable_dossiers(count: int = 2) -> list[dict]:
             "procedure_code": "nope",
             "agency_code": "H31.01",
             "channel": "online",
+            "applicant_id": f"0330912345{i:02d}",
+            "applicant_name": "Đỗ Thị Mai",
             "received_at": None,
             "due_at": None,
             "status": "received",

@@ -46,10 +46,32 @@ def publish_log(settings) -> list[tuple]:
         ).fetchall()
 
 
+def no_personal_data_stored(settings, values: list[str]) -> None:
+    """No value in any text column of any schema of the working warehouse, nor anywhere in
+    the Dagster instance's storage files."""
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        columns = con.execute(
+            "select schema_name, table_name, column_name from duckdb_columns()"
+            " where data_type = 'VARCHAR' and database_name = current_database()"
+        ).fetchall()
+        for schema, table, column in columns:
+            for value in values:
+                (hits,) = con.execute(
+                    f'select count(*) from "{schema}"."{table}" where contains("{column}", ?)',
+                    [value],
+                ).fetchone()
+                assert hits == 0, (schema, table, column, value)
+    home = Path(os.environ["DAGSTER_HOME"])
+    for path in home.rglob("*"):
+        if path.is_file():
+            blob = path.read_bytes()
+            assert not [v for v in values if v.encode() in blob], path
+
+
 @pytest.fixture
 def province(env):
     generate(env.landing_dir, SAMPLE)
-    assert cli.main(["run"]) == 0
+    assert cli.main(["run"]) == cli.EXIT_WARNED  # published; the old sample is silent
     return env
 
 
@@ -65,6 +87,7 @@ def test_blocked_day_stays_blocked_until_redelivered(province, capsys):
     assert cli.main(["run"]) == 1
     assert f"dossiers/{BAD_DAY}: 2 of 2 rows quarantined" in capsys.readouterr().err
     assert digest(province.published) == before
+    no_personal_data_stored(province, ["Đỗ Thị Mai", "033091234500", "033091234501"])
     # a killed publish left a half snapshot and a temporary link: the next publish cleans
     leftover = province.published_dir / SNAPSHOTS / ".tmp-20260101T000000-dead"
     (leftover / "parquet").mkdir(parents=True)
@@ -89,12 +112,22 @@ def test_blocked_day_stays_blocked_until_redelivered(province, capsys):
         for file in folder.iterdir():
             file.unlink()
         (folder / "extract.csv").write_text(",".join(c.header for c in DOSSIERS.columns) + "\n")
-        assert cli.main(["run"]) == 0
+        assert cli.main(["run"]) == cli.EXIT_WARNED  # published; the old sample is silent
     finally:
         holder.kill()
     assert digest(province.published) != before
     assert not leftover.exists() and not (province.published_dir / ".tmp-current").exists()
     assert len(publish_log(province)) == 2
+    # rollback: the previous snapshot is current again, and the history says who and why
+    first = sorted((province.published_dir / SNAPSHOTS).iterdir())[0]
+    assert cli.main(["rollback", "--by", "An", "--reason", "số liệu sai"]) == 0
+    assert (province.published_dir / CURRENT).resolve() == first
+    with duckdb.connect(str(province.warehouse), read_only=True) as con:
+        (note,) = con.execute(
+            "select accepted from audit.publish_log order by published_at desc limit 1"
+        ).fetchone()
+    assert note == f"rollback to {first.name} by An: số liệu sai"
+    assert cli.main(["rollback", "--by", "An", "--reason", "x"]) == 2  # nothing earlier
 
 
 def test_skipped_deliveries_block_until_accepted_and_the_log_says_who(province, capsys, tmp_path):
@@ -120,7 +153,10 @@ def test_skipped_deliveries_block_until_accepted_and_the_log_says_who(province, 
     assert cli.main(["accept", "nothing/*", "--by", "An", "--reason", "x"]) == 2
     for item in ("dosiers", "dossiers/2099-*", "documents/*"):
         assert cli.main(["accept", item, "--by", "Nguyễn An", "--reason", "gửi nhầm"]) == 0
-    assert cli.main(["run"]) == 0
+    assert cli.main(["run"]) == cli.EXIT_WARNED  # published; the old sample is silent
+    out = capsys.readouterr().out
+    assert "checks: " in out and " 3 warned, 0 failed" in out
+    assert "warned: raw/dossiers:landing_freshness" in out
     accepted = publish_log(province)[-1][1]
     assert "dosiers accepted by Nguyễn An: gửi nhầm" in accepted
     assert "dossiers/2099-01-01 accepted by Nguyễn An" in accepted
@@ -219,7 +255,7 @@ def test_reference_problems_fail_naming_the_codes_and_rows(tmp_path):
 
 
 def test_disk_full_and_lock_errors_read_plainly():
-    from orchestration.pipeline import plain_cause
+    from orchestration.outcomes import plain_cause
 
     assert plain_cause("OSError: [Errno 28] No space left on device: '/x'") == (
         "the disk is full (No space left on device): free space and run again"

@@ -7,29 +7,12 @@ import psycopg
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.raw.scan import SCAN_KEY
+from orchestration.outcomes import read_events
 from orchestration.settings import load_settings
 from quality.postgres import publish_postgres
 from quality.publish import MART_TABLES, PUBLISHED_TABLES, publish
 
 MART_KEYS = [dg.AssetKey(["marts", t]) for t in MART_TABLES]
-
-
-def _check_outcomes(context: dg.AssetExecutionContext) -> tuple[list[str], int, list[str]]:
-    """(passed, failed-with-warning, failed-blocking) check names evaluated in this run."""
-    records = context.instance.all_logs(
-        context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
-    )
-    passed, warned, blocking = [], 0, []
-    for record in records:
-        evaluation = record.dagster_event.event_specific_data
-        name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-        if evaluation.passed:
-            passed.append(name)
-        elif evaluation.severity == dg.AssetCheckSeverity.ERROR:
-            blocking.append(name)
-        else:
-            warned += 1
-    return passed, warned, blocking
 
 
 @dg.asset(
@@ -44,7 +27,13 @@ def _check_outcomes(context: dg.AssetExecutionContext) -> tuple[list[str], int, 
     ),
 )
 def snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    passed, warned, blocking = _check_outcomes(context)
+    report = read_events(
+        r.dagster_event
+        for r in context.instance.all_logs(
+            context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        )
+    )
+    passed, warned, blocking = report.passed, report.warned, [c.name for c in report.blocked]
     if blocking:  # Dagster's blocking checks already stop us; this makes sure of it.
         raise dg.Failure(
             description="Blocking checks failed; the published snapshot is unchanged: "
@@ -56,7 +45,7 @@ def snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
         settings.published,
         context.run_id,
         len(passed),
-        warned + len(blocking),
+        len(warned),
         keep=settings.keep_snapshots,
     )
     if settings.postgres_url:
@@ -80,7 +69,8 @@ def snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
             "path": str(result.path),
             "data_through": str(result.data_through),
             "checks_passed": len(passed),
-            "checks_warned": warned,
+            "checks_warned": len(warned),
+            "warned": dg.MetadataValue.json([c.name for c in warned]),
             **{f"rows_{table}": count for table, count in result.row_counts.items()},
         }
     )

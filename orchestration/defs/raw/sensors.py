@@ -34,6 +34,7 @@ def build_landing_sensor(job_name: str, downstream: list[dg.AssetKey]) -> dg.Sen
         name="landing_sensor",
         job_name=job_name,
         minimum_interval_seconds=300,
+        default_status=dg.DefaultSensorStatus.RUNNING,
         description="Requests a load of every new or re-delivered landing folder.",
     )
     def landing_sensor(context: dg.SensorEvaluationContext, landing: LandingZone):

@@ -1,0 +1,101 @@
+"""The deployment runs by itself: a real `dagster-daemon` on a PostgreSQL instance starts
+the nightly schedule (cron shortened for the test) and the run publishes, nobody watching."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from sources.sample import SampleConfig, generate
+from tests.pg_server import postgres_server
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+#: Daemon start, a sensor-triggered run, then the schedule's run queued behind it.
+DEADLINE_SECONDS = 420
+
+
+def _schedule_run_succeeded(home: Path) -> bool:
+    instance = dg.DagsterInstance.from_config(str(home))
+    try:
+        runs = instance.get_runs(
+            filters=dg.RunsFilter(
+                job_name="nightly",
+                tags={"cchc/trigger": "schedule"},
+                statuses=[dg.DagsterRunStatus.SUCCESS],
+            )
+        )
+        return bool(runs)
+    finally:
+        instance.dispose()
+
+
+def test_daemon_launches_the_schedule_on_postgres_and_publishes(tmp_path):
+    with postgres_server() as url:
+        env = {
+            **os.environ,
+            "CCHC_DATA_DIR": str(tmp_path / "data"),
+            "DAGSTER_HOME": str(tmp_path / "dagster"),
+            "CCHC_DAGSTER_POSTGRES_URL": url,
+            "CCHC_NIGHTLY_CRON": "* * * * *",
+        }
+        for var in ("CCHC_LANDING_DIR", "CCHC_WAREHOUSE", "CCHC_PUBLISHED"):
+            env.pop(var, None)
+        today = date.today()
+        generate(
+            tmp_path / "data" / "landing",
+            SampleConfig(today - timedelta(days=2), days=3, dossiers_per_day=10, procedures=30),
+        )
+        subprocess.run([BIN / "cchc", "instance"], env=env, check=True, cwd=ROOT)
+        assert "postgresql+psycopg2://" in (tmp_path / "dagster" / "dagster.yaml").read_text()
+        daemon = subprocess.Popen(
+            [BIN / "dagster-daemon", "run", "-w", ROOT / "workspace.yaml"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=(tmp_path / "daemon.log").open("w"),
+            start_new_session=True,
+        )
+        try:
+            published = tmp_path / "data" / "published" / "cchc.duckdb"
+            deadline = time.monotonic() + DEADLINE_SECONDS
+            os.environ["CCHC_DAGSTER_POSTGRES_URL"] = url  # the instance config reads it
+            while time.monotonic() < deadline and not _schedule_run_succeeded(tmp_path / "dagster"):
+                assert daemon.poll() is None, (tmp_path / "daemon.log").read_text()[-2000:]
+                time.sleep(5)
+            assert _schedule_run_succeeded(tmp_path / "dagster"), (
+                tmp_path / "daemon.log"
+            ).read_text()[-3000:]
+            with duckdb.connect(str(published), read_only=True) as con:
+                assert con.execute("select count(*) from marts.publish_log").fetchone()[0] >= 1
+        finally:
+            os.environ.pop("CCHC_DAGSTER_POSTGRES_URL", None)
+            os.killpg(daemon.pid, signal.SIGTERM)
+            try:
+                daemon.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(daemon.pid, signal.SIGKILL)
+                daemon.wait()
+
+
+@pytest.mark.parametrize("variable", ["CCHC_NIGHTLY_CRON"])
+def test_schedule_and_sensor_run_by_default(variable, monkeypatch):
+    from orchestration.definitions import build_definitions
+    from orchestration.settings import load_settings
+
+    monkeypatch.setenv(variable, "*/5 * * * *")
+    defs = build_definitions(load_settings())
+    schedule = defs.resolve_schedule_def("nightly_schedule")
+    assert schedule.cron_schedule == "*/5 * * * *"
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    sensor = defs.resolve_sensor_def("landing_sensor")
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
