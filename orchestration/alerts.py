@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from orchestration.defs.raw.scan import FRESHNESS_PREFIX
 from orchestration.outcomes import RunReport
 from orchestration.settings import AlertConfig
 
@@ -45,8 +46,8 @@ def incidents(report: RunReport, run_failed: bool) -> list[Incident]:
             )
         )
     for check in report.warned:
-        silent = check.name.endswith(":landing_freshness")
-        source = check.name.split(":")[0].split("/")[-1]
+        silent = f":{FRESHNESS_PREFIX}" in check.name
+        source = check.name.rsplit(FRESHNESS_PREFIX, 1)[-1]
         out.append(
             Incident(
                 f"warned:{check.name}",

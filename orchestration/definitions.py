@@ -12,7 +12,6 @@ from orchestration.defs.dbt.project import DBT_EXECUTABLE, PROJECT
 from orchestration.defs.publish.assets import snapshot
 from orchestration.defs.quality.checks import GX_CHECKS
 from orchestration.defs.raw.assets import RAW_ASSETS
-from orchestration.defs.raw.checks import landing_freshness
 from orchestration.defs.raw.scan import landing_scan
 from orchestration.defs.raw.sensors import build_landing_sensor
 from orchestration.defs.schedules import build_nightly_schedule
@@ -45,7 +44,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     )
     return dg.Definitions(
         assets=assets,
-        asset_checks=[*GX_CHECKS, landing_freshness],
+        asset_checks=GX_CHECKS,
         jobs=[job],
         schedules=[build_nightly_schedule(JOB_NAME, settings.nightly_cron)],
         sensors=[build_landing_sensor(JOB_NAME, downstream), *build_alert_sensors(job, settings)],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -88,3 +89,13 @@ def get_instance(settings: Settings) -> dg.DagsterInstance:
         write_instance_config(settings)
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     return dg.DagsterInstance.get()
+
+
+def prune_runs(instance: dg.DagsterInstance, keep_days: int) -> int:
+    """Delete runs (and their events) older than `keep_days`: a year of nights must not grow
+    the instance without bound. Returns how many were deleted."""
+    cutoff = datetime.now(UTC) - timedelta(days=keep_days)
+    old = instance.get_run_records(filters=dg.RunsFilter(created_before=cutoff))
+    for record in old:
+        instance.delete_run(record.dagster_run.run_id)
+    return len(old)

@@ -14,7 +14,7 @@ import duckdb
 
 from orchestration.definitions import JOB_NAME, build_definitions
 from orchestration.defs.dbt.assets import FULL_REFRESH_TAG
-from orchestration.instance import get_instance, plan_events_per_asset
+from orchestration.instance import get_instance, plan_events_per_asset, prune_runs
 from orchestration.outcomes import RunReport, read_events
 from orchestration.partitions import range_tags
 from orchestration.resources import landing_zone
@@ -87,13 +87,15 @@ def run(
     if changed:
         days = sorted({d for ds in changed.values() for d in ds})
         tags |= range_tags(days[0], days[-1])
+    instance = instance or get_instance(settings)
     result = job.execute_in_process(
-        instance=instance or get_instance(settings),
+        instance=instance,
         asset_selection=selection,
         tags=tags,
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         raise_on_error=False,
     )
+    prune_runs(instance, settings.keep_run_days)
     return RunOutcome(
         result.success, result.run_id, changed, read_events(result.all_events), _rows(result)
     )

@@ -53,6 +53,8 @@ class Settings:
     dagster_postgres_url: str | None = None
     #: When the nightly schedule starts (Asia/Ho_Chi_Minh).
     nightly_cron: str = "0 2 * * *"
+    #: Runs (with their event logs) older than this many days are deleted after a run.
+    keep_run_days: int = 90
     alerts: AlertConfig = AlertConfig()
 
     @property
@@ -170,6 +172,7 @@ def load_settings() -> Settings:
             "postgresql://user:password@host:port/database",
             secret=True,
         ),
+        keep_run_days=_parsed("CCHC_KEEP_RUN_DAYS", "90", _count, "a whole number ≥ 1"),
         nightly_cron=_parsed("CCHC_NIGHTLY_CRON", "0 2 * * *", _cron, "a cron line like 0 2 * * *"),
         alerts=AlertConfig(
             smtp_url=os.environ.get("CCHC_ALERT_SMTP") or None,

@@ -22,6 +22,8 @@ import duckdb
 import psycopg
 from psycopg import sql
 
+from quality.publish import PRIMARY_KEYS
+
 SCHEMA, NEXT, ACCESS = "marts", "marts_next", "cchc_access"
 READER, PROVINCE = "cchc_reader", "cchc_province"
 #: The column that says whose row it is, per table (tables not listed are open to readers).
@@ -143,6 +145,12 @@ def _copy_table(duck: duckdb.DuckDBPyConnection, pg: psycopg.Connection, table: 
     with pg.cursor().copy(sql.SQL("copy {} ({}) from stdin").format(target, names)) as copy:
         for row in rows:
             copy.write_row(row)
+    if table in PRIMARY_KEYS:
+        pg.execute(
+            sql.SQL("alter table {} add primary key ({})").format(
+                target, sql.SQL(", ").join(map(sql.Identifier, PRIMARY_KEYS[table]))
+            )
+        )
     if comment:
         pg.execute(sql.SQL("comment on table {} is {}").format(target, sql.Literal(comment)))
     for name, _, text in columns:

@@ -33,10 +33,9 @@ from quality.gate import accepted_since_last_publish
 from sources.readers import LOCAL_TZ
 
 
-def _mart_tables() -> tuple[str, ...]:
+def _mart_tables(manifest: dict) -> tuple[str, ...]:
     """Every dbt model of the marts folder, from the dbt manifest: a new mart is published
     by adding its model, with no list to keep by hand."""
-    manifest = json.loads(ensure_manifest().read_text())
     return tuple(
         sorted(
             node["name"]
@@ -46,8 +45,36 @@ def _mart_tables() -> tuple[str, ...]:
     )
 
 
+def _primary_keys(manifest: dict) -> dict[str, tuple[str, ...]]:
+    """{mart: key columns} where the dbt tests say the grain is unique and its columns are
+    never NULL (`unique` or `unique_combination`, plus `not_null` on each column): the keys
+    BI tools see declared, checked where they are defined."""
+    unique: dict[str, list[tuple[str, ...]]] = {}
+    not_null: set[tuple[str, str]] = set()
+    for node in manifest["nodes"].values():
+        attached = manifest["nodes"].get(node.get("attached_node") or "")
+        if node["resource_type"] != "test" or not attached or attached["schema"] != "marts":
+            continue
+        meta = node.get("test_metadata") or {}
+        kwargs, table = meta.get("kwargs", {}), attached["name"]
+        if meta.get("name") == "unique":
+            unique.setdefault(table, []).append((kwargs["column_name"],))
+        elif meta.get("name") == "unique_combination":
+            unique.setdefault(table, []).append(tuple(kwargs["columns"]))
+        elif meta.get("name") == "not_null":
+            not_null.add((table, kwargs["column_name"]))
+    return {
+        table: key
+        for table, keys in unique.items()
+        for key in keys[:1]
+        if all((table, column) in not_null for column in key)
+    }
+
+
+_MANIFEST = json.loads(ensure_manifest().read_text())
 #: Tables BI tools read; publish_log is appended to the snapshot, the others copied.
-MART_TABLES = _mart_tables()
+MART_TABLES = _mart_tables(_MANIFEST)
+PRIMARY_KEYS = _primary_keys(_MANIFEST)
 PUBLISHED_TABLES = (*MART_TABLES, "publish_log")
 SNAPSHOTS = "snapshots"
 CURRENT = "current"
@@ -109,6 +136,9 @@ def _build(
         row_counts = {}
         for table in MART_TABLES:
             con.execute(f"create table snapshot.marts.{table} as select * from marts.{table}")
+            if table in PRIMARY_KEYS:
+                key = ", ".join(PRIMARY_KEYS[table])
+                con.execute(f"alter table snapshot.marts.{table} add primary key ({key})")
             row_counts[table] = con.execute(
                 f"select count(*) from snapshot.marts.{table}"
             ).fetchone()[0]

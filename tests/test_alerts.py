@@ -65,7 +65,7 @@ BLOCKED = RunReport(
             blocking=True,
             sample="['dossiers/2026-02-15: 2 of 2 rows quarantined']",
         ),
-        CheckOutcome("raw/payments:landing_freshness", passed=False, blocking=False),
+        CheckOutcome("audit/landing_scan:freshness_payments", passed=False, blocking=False),
         CheckOutcome("marts/dim_agency:ids", passed=True, blocking=True),
     ]
 )

@@ -99,3 +99,23 @@ def test_schedule_and_sensor_run_by_default(variable, monkeypatch):
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     sensor = defs.resolve_sensor_def("landing_sensor")
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+
+
+def test_old_runs_are_pruned_with_their_events():
+    from orchestration.instance import prune_runs
+
+    @dg.op
+    def noop() -> None:
+        pass
+
+    @dg.job
+    def tiny() -> None:
+        noop()
+
+    instance = dg.DagsterInstance.ephemeral()
+    kept = tiny.execute_in_process(instance=instance).run_id
+    assert prune_runs(instance, keep_days=1) == 0  # younger than a day: kept
+    assert instance.get_run_by_id(kept) is not None
+    time.sleep(0.01)
+    assert prune_runs(instance, keep_days=0) == 1
+    assert instance.get_run_by_id(kept) is None and not instance.all_logs(kept)

@@ -156,7 +156,7 @@ def test_skipped_deliveries_block_until_accepted_and_the_log_says_who(province, 
     assert cli.main(["run"]) == cli.EXIT_WARNED  # published; the old sample is silent
     out = capsys.readouterr().out
     assert "checks: " in out and " 3 warned, 0 failed" in out
-    assert "warned: raw/dossiers:landing_freshness" in out
+    assert "warned: audit/landing_scan:freshness_dossiers" in out
     accepted = publish_log(province)[-1][1]
     assert "dosiers accepted by Nguyễn An: gửi nhầm" in accepted
     assert "dossiers/2099-01-01 accepted by Nguyễn An" in accepted

@@ -93,7 +93,7 @@ def test_every_parquet_file_carries_the_descriptions(published):
             assert metadata.get(f"column:{column}"), (table, column)
 
 
-def test_counts_and_money_are_bigint_and_timestamps_carry_a_zone(published):
+def test_types_bi_tools_map_cleanly_and_keys_are_declared(published):
     with duckdb.connect(str(published.published), read_only=True) as con:
         huge = con.execute(
             "select table_name, column_name from duckdb_columns()"
@@ -103,8 +103,17 @@ def test_counts_and_money_are_bigint_and_timestamps_carry_a_zone(published):
             "select data_type from duckdb_columns() where table_name = 'publish_log'"
             " and column_name = 'published_at'"
         ).fetchone()
+        keys = con.execute(
+            "select table_name, constraint_column_names from duckdb_constraints()"
+            " where constraint_type = 'PRIMARY KEY' order by 1"
+        ).fetchall()
     assert huge == []
     assert stamp == "TIMESTAMP WITH TIME ZONE"
+    assert keys == [
+        ("dim_agency", ["agency_code"]),
+        ("dim_indicator", ["indicator_code"]),
+        ("source_freshness", ["source"]),
+    ]
     schema = pq.read_schema(published.published_dir / "parquet" / "fct_headcount_reduction.parquet")
     assert str(schema.field("headcount").type) == "int64"
 

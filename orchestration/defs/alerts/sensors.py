@@ -6,6 +6,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.alerts import incidents, notify
+from orchestration.instance import prune_runs
 from orchestration.outcomes import read_events
 from orchestration.settings import Settings
 
@@ -22,7 +23,10 @@ def build_alert_sensors(job: dg.UnresolvedAssetJobDefinition, settings: Settings
         )
         found = incidents(report, run_failed=failed)
         sent = notify(settings.data_dir, found, run.run_id, settings.alerts)
-        context.log.info(f"{len(found)} incident(s), {len(sent)} new and announced")
+        pruned = prune_runs(context.instance, settings.keep_run_days)
+        context.log.info(
+            f"{len(found)} incident(s), {len(sent)} new and announced; {pruned} old run(s) pruned"
+        )
 
     @dg.run_status_sensor(
         name="alert_after_run",

@@ -2,10 +2,14 @@
 
 It runs first in every run, loaded or not, and records in `audit.landing_items` what is not
 a loadable delivery and why; its check keeps the snapshot from publishing while a blocking
-item is neither fixed nor accepted (`cchc accept`), on this run and every later one.
+item is neither fixed nor accepted (`cchc accept`), on this run and every later one. Its
+freshness checks warn when a daily source has sent nothing for too long: on every run,
+since a night with nothing new is exactly when silence matters.
 """
 
 from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -13,11 +17,16 @@ from dagster_duckdb import DuckDBResource
 from orchestration.resources import LandingZone
 from orchestration.warehouse import ensure_schema
 from quality.gate import record_scan, unaccounted
+from sources.contracts import CONTRACTS
+from sources.landing import LandingScan
+from sources.readers import LOCAL_TZ
 
 SCAN_KEY = dg.AssetKey(["audit", "landing_scan"])
 CHECK_NAME = "accounted"
 #: Items listed in the check's metadata and description (the audit table has them all).
 SHOWN = 20
+DAILY = [c for c in CONTRACTS.values() if c.max_silent_days is not None]
+FRESHNESS_PREFIX = "freshness_"
 
 
 @dg.asset(
@@ -35,7 +44,15 @@ SHOWN = 20
             asset=SCAN_KEY,
             description="Blocking (CCHC_SKIPPED_FILES=block) or warning: nothing in the "
             "landing zone is skipped without a person fixing or accepting it.",
-        )
+        ),
+        *(
+            dg.AssetCheckSpec(
+                f"{FRESHNESS_PREFIX}{c.name}",
+                asset=SCAN_KEY,
+                description=f"Warning: {c.name} has sent nothing for {c.max_silent_days} days.",
+            )
+            for c in DAILY
+        ),
     ],
 )
 def landing_scan(
@@ -68,3 +85,28 @@ def landing_scan(
             "failures": dg.MetadataValue.json([str(i) for i in open_items[:SHOWN]]),
         },
     )
+    yield from _freshness(found)
+
+
+def _freshness(found: LandingScan) -> Iterator[dg.AssetCheckResult]:
+    """A warning per daily source whose latest loadable delivery is too old."""
+    today = datetime.now(ZoneInfo(LOCAL_TZ)).date()
+    for contract in DAILY:
+        days = sorted(found.deliveries.get(contract.name, {}))
+        latest = datetime.fromisoformat(days[-1]).date() if days else None
+        silent = (today - latest).days if latest else None
+        passed = silent is not None and silent < contract.max_silent_days
+        yield dg.AssetCheckResult(
+            check_name=f"{FRESHNESS_PREFIX}{contract.name}",
+            passed=passed,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "latest_delivery": str(latest),
+                "days_silent": silent if silent is not None else -1,
+                "failures": dg.MetadataValue.json(
+                    []
+                    if passed
+                    else [f"{contract.name}: latest delivery {latest or 'none'}, {silent} days"]
+                ),
+            },
+        )
