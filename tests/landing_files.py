@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from pathlib import Path
 
@@ -60,6 +61,19 @@ def unusable_dossiers(count: int = 2) -> list[dict]:
         }
         for i in range(count)
     ]
+
+
+def personal_values(landing: Path) -> tuple[set[str], set[str]]:
+    """(applicant names, applicant ids) of a generated sample's dossiers (JSON-lines files),
+    for tests that prove none of them is stored or published."""
+    names, ids = set(), set()
+    for path in landing.glob("dossiers/*/*.jsonl"):
+        for line in path.read_text().splitlines():
+            record = json.loads(line)
+            names.add(record["applicant_name"])
+            ids.add(record["applicant_id"])
+    assert names and ids
+    return names, ids
 
 
 def drop(

@@ -3,7 +3,6 @@ data, a blocked gate leaves it untouched, each agency login counts only its rows
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import duckdb
@@ -13,7 +12,7 @@ import pytest
 from orchestration import cli
 from quality.publish import PUBLISHED_TABLES
 from sources.sample import SampleConfig, generate
-from tests.landing_files import drop, unusable_dossiers
+from tests.landing_files import drop, personal_values, unusable_dossiers
 from tests.pg_server import postgres_server
 
 SAMPLE = SampleConfig(date(2026, 1, 1), days=45, dossiers_per_day=10, procedures=30)
@@ -111,13 +110,7 @@ def test_snapshot_lands_gate_holds_and_agencies_see_their_rows(province, capsys)
 
 def no_personal_data(settings, url: str) -> None:
     """No applicant id or name of the sample in any text value or column name."""
-    names, ids = set(), set()
-    for path in settings.landing_dir.glob("dossiers/*/*.jsonl"):
-        for line in path.read_text().splitlines():
-            record = json.loads(line)
-            names.add(record["applicant_name"])
-            ids.add(record["applicant_id"])
-    assert names and ids
+    names, ids = personal_values(settings.landing_dir)
     columns = pg_rows(
         url,
         "select table_name, column_name from information_schema.columns"
