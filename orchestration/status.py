@@ -26,5 +26,5 @@ def status_lines(settings: Settings) -> list[str]:
         for p, r, d, ok, bad in log
     ]
     lines += ["", "Source freshness (latest extract date loaded):"]
-    lines += [f"  {s:<16} {d}  ({n} days)" for s, d, n in fresh]
+    lines += [f"  {s:<16} {d}  ({n} extract dates loaded)" for s, d, n in fresh]
     return lines
