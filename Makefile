@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint sample ui bench bench-ingest clean
+.PHONY: run test lint sample ui bench bench-ingest bench-nights clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ bench: $(STAMP)
 
 bench-ingest: $(STAMP)
 	$(BIN)/python bench/ingest.py
+
+# Disk over a year of nights (≈ 3 hours); --nights N for a shorter series.
+bench-nights: $(STAMP)
+	$(BIN)/python bench/nights.py
 
 clean:
 	rm -rf data

@@ -1,0 +1,105 @@
+"""Disk over many nights: `cchc run` once per extract date, each night exposing one more day
+of a generated landing zone, measuring what the data folder holds after every night.
+
+    python bench/nights.py [--nights 365] [--dossiers-per-day 300] [--work /var/tmp/cchc-nights]
+
+Reports, per night, the bytes of the working warehouse, the Dagster instance, the published
+folder (all kept snapshots), dbt's working folder and the landing zone, as JSON lines in
+<work>/nights.jsonl, then the growth per night over the last half of the series (after
+the snapshot and run retention have reached their steady state) and a linear projection
+to a year. A night is ≈ 30 s on 2 cores: 365 nights take about three hours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sources.sample import SampleConfig, generate
+
+CCHC = str(Path(sys.executable).with_name("cchc"))
+FIRST_NIGHT = date(2026, 1, 5)
+PARTS = {
+    "warehouse": "warehouse.duckdb",
+    "dagster": "dagster",
+    "published": "published",
+    "dbt": "dbt-target",
+    "landing": "landing",
+}
+
+
+def size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def night(history: Path, data: Path, day: date, env: dict[str, str]) -> dict:
+    """Expose `day`'s folders in the landing zone, run, measure."""
+    for folder in history.glob(f"*/{day.isoformat()}"):
+        shutil.copytree(folder, data / "landing" / folder.parent.name / folder.name)
+    started = time.perf_counter()
+    proc = subprocess.run([CCHC, "run"], env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if proc.returncode not in (0, 4):  # 4: published with warnings
+        raise RuntimeError(f"{day}: cchc run exited {proc.returncode}\n{proc.stderr[-2000:]}")
+    sizes = {name: size(data / part) for name, part in PARTS.items() if (data / part).exists()}
+    return {"night": day.isoformat(), "seconds": round(seconds, 1), **sizes}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nights", type=int, default=365)
+    parser.add_argument("--dossiers-per-day", type=int, default=300)
+    parser.add_argument("--work", type=Path, default=Path("/var/tmp/cchc-nights"))
+    args = parser.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    history, data = args.work / "history", args.work / "data"
+    # a week of history before the first night, so the first night is not a backfill
+    start = FIRST_NIGHT - timedelta(days=7)
+    cfg = SampleConfig(start, days=7 + args.nights, dossiers_per_day=args.dossiers_per_day)
+    generate(history, cfg)
+    env = {
+        **os.environ,
+        "CCHC_DATA_DIR": str(data),
+        "CCHC_PII_KEY": "benchmark-key",
+        "DAGSTER_HOME": str(data / "dagster"),
+    }
+    for offset in range(7):
+        day = start + timedelta(days=offset)
+        for folder in history.glob(f"*/{day.isoformat()}"):
+            shutil.copytree(folder, data / "landing" / folder.parent.name / folder.name)
+    rows = []
+    with (args.work / "nights.jsonl").open("w") as out:
+        for n in range(args.nights):
+            row = night(history, data, FIRST_NIGHT + timedelta(days=n), env)
+            rows.append(row)
+            out.write(json.dumps(row) + "\n")
+            out.flush()
+            print(json.dumps(row), flush=True)
+    half = rows[len(rows) // 2 :]
+    if len(half) >= 2:
+        nights = len(half) - 1
+        for part in (*PARTS, "total"):
+            total = [
+                sum(r.get(p, 0) for p in PARTS) if part == "total" else r.get(part, 0) for r in half
+            ]
+            per_night = (total[-1] - total[0]) / nights
+            print(
+                f"{part:<10} {total[-1] / 2**20:9.1f} MiB after {len(rows)} nights,"
+                f" {per_night / 2**10:8.1f} KiB per night → {per_night * 365 / 2**20:8.1f} MiB"
+                " per year"
+            )
+
+
+if __name__ == "__main__":
+    main()
