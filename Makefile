@@ -34,7 +34,7 @@ sample: $(STAMP)
 
 ui: $(STAMP)
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/data/dagster} \
-	DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS=true \
+	DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS=true DAGSTER_EVENT_BATCH_SIZE=1000 \
 	$(BIN)/dagster dev -w workspace.yaml  # see orchestration/instance.py
 
 # Benchmarks are separate commands, never part of the tests (bench/RESULTS.md).

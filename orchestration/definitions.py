@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.alerts.sensors import build_alert_sensors
 from orchestration.defs.dbt.assets import cchc_dbt_models
-from orchestration.defs.dbt.project import DBT_EXECUTABLE, PROJECT
+from orchestration.defs.dbt.project import DBT_EXECUTABLE, PROJECT, DbtCli
 from orchestration.defs.publish.assets import snapshot
 from orchestration.defs.quality.checks import GX_CHECKS
 from orchestration.defs.raw.assets import RAW_ASSETS
@@ -54,7 +53,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 connection_config={"memory_limit": settings.duckdb_memory_limit},
             ),
             "landing": landing_zone(settings),
-            "dbt": DbtCliResource(project_dir=PROJECT, dbt_executable=DBT_EXECUTABLE),
+            "dbt": DbtCli(project_dir=PROJECT, dbt_executable=DBT_EXECUTABLE),
         },
     )
 

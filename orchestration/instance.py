@@ -50,9 +50,30 @@ storage:
 """
 
 
+#: SQLite storage as Dagster lays it out by default, with the event log writing a ranged
+#: run's per-day materializations in one transaction (orchestration/eventlog.py).
+SQLITE_STORAGE = """\
+run_storage:
+  module: dagster._core.storage.runs
+  class: SqliteRunStorage
+  config:
+    base_dir: "{home}/history"
+event_log_storage:
+  module: orchestration.eventlog
+  class: BatchingSqliteEventLogStorage
+  config:
+    base_dir: "{home}/history/runs"
+schedule_storage:
+  module: dagster._core.storage.schedules
+  class: SqliteScheduleStorage
+  config:
+    base_dir: "{home}/schedules"
+"""
+
+
 def instance_yaml(settings: Settings) -> str:
     if not settings.dagster_postgres_url:
-        return DAGSTER_YAML
+        return DAGSTER_YAML + SQLITE_STORAGE.format(home=settings.dagster_home)
     url = re.sub(
         r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg2://", settings.dagster_postgres_url
     )
@@ -70,18 +91,24 @@ def write_instance_config(settings: Settings) -> Path:
     return config
 
 
-#: Dagster writes one "materialization planned" event per partition and asset of a ranged
-#: run on SQLite storage, unpartitioned dbt assets included: a first backfill of 1,250 days
-#: wrote 35,000 of them (270 s) before its first step. With this variable set it writes one
-#: per asset. Dagster's trade-off: the partitions of a failed run are not marked failed
-#: (nothing here reads that: re-deliveries are found by fingerprint). Set for `cchc run` by
-#: `plan_events_per_asset`, for `make ui` (webserver and daemon create runs) by the Makefile.
-PLANNED_EVENTS_VAR = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
+#: Dagster's switches for ranged runs, set in every process that creates or executes runs:
+#: `cchc run` (`set_run_environment`), `make ui` and the deployed services (deploy/cchc.env).
+#: - one "materialization planned" event per asset, not per partition: a first backfill of
+#:   1,250 days wrote 35,000 of them (270 s) before its first step. Dagster's trade-off: the
+#:   partitions of a failed run are not marked failed (nothing here reads that: re-deliveries
+#:   are found by fingerprint);
+#: - a ranged run's per-day materializations handed to the storage in batches, which the
+#:   PostgreSQL storage and orchestration/eventlog.py write in one statement.
+RUN_ENVIRONMENT = {
+    "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS": "true",
+    "DAGSTER_EVENT_BATCH_SIZE": "1000",
+}
 
 
-def plan_events_per_asset() -> None:
-    """Set PLANNED_EVENTS_VAR for runs created in this process, unless set already."""
-    os.environ.setdefault(PLANNED_EVENTS_VAR, "true")
+def set_run_environment() -> None:
+    """Set RUN_ENVIRONMENT for runs created in this process, unless set already."""
+    for name, value in RUN_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
 
 
 def get_instance(settings: Settings) -> dg.DagsterInstance:

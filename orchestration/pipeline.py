@@ -14,7 +14,7 @@ import duckdb
 
 from orchestration.definitions import JOB_NAME, build_definitions
 from orchestration.defs.dbt.assets import FULL_REFRESH_TAG
-from orchestration.instance import get_instance, plan_events_per_asset, prune_runs
+from orchestration.instance import get_instance, prune_runs, set_run_environment
 from orchestration.outcomes import RunReport, read_events
 from orchestration.partitions import range_tags
 from orchestration.resources import landing_zone
@@ -73,7 +73,7 @@ def run(
     `full_refresh` rebuilds the incremental dbt models from all raw rows.
     """
     changed = pending(settings)
-    plan_events_per_asset()
+    set_run_environment()
     defs = build_definitions(settings)
     job = defs.resolve_job_def(JOB_NAME)
     raw_keys = {dg.AssetKey(["raw", s]) for s in CONTRACTS}
