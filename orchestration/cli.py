@@ -10,11 +10,24 @@ from datetime import date, timedelta
 from orchestration.settings import load_settings
 from sources.sample.writers import STYLES
 
+#: Where `cchc sample` records what it wrote, for `cchc sample --next`.
+SAMPLE_RECORD = "sample.json"
+
 
 def _sample(args: argparse.Namespace) -> int:
-    from sources.sample import SampleConfig, generate
+    from sources.sample import SampleConfig, extend, generate, save
 
     settings = load_settings()
+    record = settings.data_dir / SAMPLE_RECORD
+    if args.next:
+        try:
+            cfg = extend(settings.landing_dir, record, args.next, args.overwrite)
+        except ValueError as exc:
+            print(f"cchc sample --next: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        first = cfg.end - timedelta(days=args.next - 1)
+        print(f"Sample extracts {first} .. {cfg.end} appended to {settings.landing_dir}.")
+        return 0
     start = args.start or date.today() - timedelta(days=args.days - 1)
     cfg = SampleConfig(
         start=start,
@@ -25,15 +38,17 @@ def _sample(args: argparse.Namespace) -> int:
         style=args.style,
     )
     files = generate(settings.landing_dir, cfg)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    save(cfg, settings.landing_dir, record)
     print(f"Sample extracts {cfg.start} .. {cfg.end} written to {settings.landing_dir}:")
     for source, count in files.items():
         print(f"  {source:<16} {count:>6} files")
     return 0
 
 
-#: Exit codes (README): 0 published, 1 blocked or failed (snapshot unchanged), 2 usage or
-#: configuration error (nothing ran), 3 refused: another command is at work, 4 published
-#: but a warning check failed.
+#: Exit codes (README): 0 published (or nothing new: the snapshot is current), 1 blocked or
+#: failed (snapshot unchanged), 2 usage or configuration error (nothing ran), 3 refused:
+#: another command is at work, 4 published but a warning check failed.
 EXIT_PUBLISHED, EXIT_BLOCKED, EXIT_USAGE, EXIT_BUSY, EXIT_WARNED = 0, 1, 2, 3, 4
 #: Skipped landing items listed in the run summary (audit.landing_items has every one).
 SHOWN_ITEMS = 15
@@ -91,7 +106,15 @@ def _summary(settings, outcome, items: list[tuple[str, str, bool]]) -> int:
         print(f"  landing items not loaded ({len(items)}; all in audit.landing_items):")
         for path, reason, blocking in items[:SHOWN_ITEMS]:
             print(f"    {'!' if blocking else '-'} {path}: {reason}")
-    if outcome.success:
+    published = outcome.success and not report.blocked  # a quiet night has no publish step
+    if published and outcome.quiet_since:
+        print(
+            f"  Nothing new since the publish of {outcome.quiet_since:%d/%m/%Y %H:%M}:"
+            f" the snapshot is kept as it is ({settings.published}, data through"
+            f" {_data_through(settings)})."
+        )
+        return EXIT_WARNED if report.warned else EXIT_PUBLISHED
+    if published:
         through = _data_through(settings)
         print(f"  Published: {settings.published} (data through {through})")
         print(f"  report: {settings.published_dir / 'report' / 'index.html'}")
@@ -222,21 +245,63 @@ def _status(_: argparse.Namespace) -> int:
     return 0
 
 
+def _checks(args: argparse.Namespace) -> int:
+    from orchestration.checklist import catalogue, markdown
+
+    print(markdown(catalogue(load_settings().block_on_skipped)), end="")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     # Dagster flags single-run backfills as beta on every asset; say it once, in the docs.
     warnings.filterwarnings("ignore", message=".*is currently in beta.*")
     parser = argparse.ArgumentParser(prog="cchc", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sample = sub.add_parser("sample", help="write realistic sample extracts to the landing zone")
-    sample.add_argument("--start", type=date.fromisoformat, help="first extract date")
-    sample.add_argument("--days", type=int, default=730)
-    sample.add_argument("--dossiers-per-day", type=int, default=300)
-    sample.add_argument("--seed", type=int, default=2026)
+    sample = sub.add_parser(
+        "sample",
+        help="write realistic sample extracts to the landing zone",
+        description="Write a deterministic, realistic sample of every source's extracts into "
+        "the landing zone (replacing the sample's own day folders), or with --next append the "
+        "following extract dates of the sample written before.",
+    )
+    sample.add_argument(
+        "--start",
+        type=date.fromisoformat,
+        help="first extract date, YYYY-MM-DD (default: so that the last one is today)",
+    )
+    sample.add_argument(
+        "--days", type=int, default=730, help="number of extract dates (default 730)"
+    )
+    sample.add_argument(
+        "--dossiers-per-day",
+        type=int,
+        default=300,
+        help="average dossiers received on a weekday, province-wide (default 300)",
+    )
+    sample.add_argument(
+        "--seed",
+        type=int,
+        default=2026,
+        help="random seed: the same options always write the same bytes (default 2026)",
+    )
+    sample.add_argument(
+        "--next",
+        type=int,
+        metavar="N",
+        help="append the N extract dates after the last one written by `cchc sample`, "
+        "consistent with it (new ids, new versions of open dossiers); other options are "
+        "taken from that sample",
+    )
+    sample.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="with --next: replace day folders that already exist (refused otherwise)",
+    )
     sample.add_argument(
         "--broken-share",
         type=float,
         default=0.002,
-        help="share of deliberately broken rows (capped at 0.5%% of a file)",
+        help="share of deliberately broken rows (capped at 0.5%% of a file; default 0.002)",
     )
     sample.add_argument(
         "--style",
@@ -244,6 +309,10 @@ def main(argv: list[str] | None = None) -> int:
         help="write every file in this one export style instead of the realistic mix",
     )
     sample.set_defaults(func=_sample)
+    checks = sub.add_parser(
+        "checks", help="list every check of the nightly run: blocking or warning (Markdown)"
+    )
+    checks.set_defaults(func=_checks)
     run = sub.add_parser("run", help="load new extracts, build, check and publish")
     run.add_argument(
         "--full-refresh",

@@ -18,6 +18,8 @@ from orchestration.resources import landing_zone
 from orchestration.settings import Settings, load_settings
 
 JOB_NAME = "nightly"
+#: Run tag of a quiet night: nothing new since the last publish, only the landing scan ran.
+QUIET_TAG = "cchc/quiet"
 #: Runs share one DuckDB file: never more than one at a time (see dagster.yaml). Retries
 #: are for transient failures (a crashed process), not for a gate that blocked on bad data.
 JOB_TAGS = {
@@ -45,7 +47,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         assets=assets,
         asset_checks=GX_CHECKS,
         jobs=[job],
-        schedules=[build_nightly_schedule(JOB_NAME, settings.nightly_cron)],
+        schedules=[build_nightly_schedule(JOB_NAME, settings.nightly_cron, QUIET_TAG)],
         sensors=[build_landing_sensor(JOB_NAME, downstream), *build_alert_sensors(job, settings)],
         resources={
             "duckdb": DuckDBResource(

@@ -1,19 +1,23 @@
 """`cchc run`: one in-process run of the nightly job over what is new in the landing zone.
 
 The same job, assets and checks run from the Dagster UI and the schedule; this module only
-decides which (source, day) partitions are new or re-delivered, by comparing the landing
-fingerprints with `audit.deliveries` in the warehouse.
+decides what to select: the (source, day) partitions new or re-delivered
+(orchestration/changes.py), or, on a quiet night, only the landing scan.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import dagster as dg
 import duckdb
 
-from orchestration.definitions import JOB_NAME, build_definitions
+from orchestration.changes import changed_deliveries, loaded_fingerprints, quiet_since
+from orchestration.definitions import JOB_NAME, QUIET_TAG, build_definitions
 from orchestration.defs.dbt.assets import FULL_REFRESH_TAG
+from orchestration.defs.dbt.project import PROJECT
+from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.instance import get_instance, prune_runs, set_run_environment
 from orchestration.outcomes import RunReport, read_events
 from orchestration.partitions import range_tags
@@ -31,6 +35,8 @@ class RunOutcome:
     report: RunReport = field(default_factory=RunReport)
     #: {source: (rows loaded, rows quarantined)} of what this run loaded
     rows: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: When the kept snapshot was published, if the night was quiet (nothing rebuilt)
+    quiet_since: datetime | None = None
 
     @property
     def failures(self) -> list[str]:
@@ -39,30 +45,26 @@ class RunOutcome:
         return checks + self.report.step_failures
 
 
-def loaded_fingerprints(settings: Settings) -> dict[str, str]:
-    """{source/day: fingerprint} of what the warehouse has loaded."""
+@dataclass
+class Plan:
+    """What a run will do: load `changed`, or only account for the landing zone when the
+    night is quiet (`quiet_since`: nothing new since that publish)."""
+
+    changed: dict[str, list[str]]
+    quiet_since: datetime | None
+
+
+def plan(settings: Settings, full_refresh: bool = False) -> Plan:
+    """Folders outside the partitions (future, before the first date) are not deliveries:
+    the landing scan of the run accounts for them, and never holds good folders back."""
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(settings.warehouse)) as con:
         ensure_schema(con)
-        rows = con.execute(
-            "select source || '/' || strftime(extract_date, '%Y-%m-%d'), fingerprint"
-            " from audit.deliveries"
-        ).fetchall()
-    return dict(rows)
-
-
-def pending(settings: Settings) -> dict[str, list[str]]:
-    """{source: [days]} landed but not loaded in their current form. Folders outside the
-    partitions (future, before the first date) are not deliveries: the landing scan of the
-    run accounts for them, and good folders are never held back by them."""
-    seen = loaded_fingerprints(settings)
-    out: dict[str, list[str]] = {}
-    found = landing_zone(settings).scan()
-    for source in CONTRACTS:
-        for day, delivery in found.deliveries.get(source, {}).items():
-            if seen.get(f"{source}/{day}") != delivery.fingerprint:
-                out.setdefault(source, []).append(day)
-    return out
+        changed, _ = changed_deliveries(landing_zone(settings).scan(), loaded_fingerprints(con))
+        quiet = None
+        if not changed and not full_refresh:
+            quiet = quiet_since(con, PROJECT.manifest_path)
+    return Plan(changed, quiet)
 
 
 def run(
@@ -70,22 +72,28 @@ def run(
 ) -> RunOutcome:
     """One run of the nightly job; `instance` defaults to the persistent one (DAGSTER_HOME).
 
-    `full_refresh` rebuilds the incremental dbt models from all raw rows.
+    `full_refresh` rebuilds the incremental dbt models from all raw rows. A quiet night runs
+    only the landing scan and its checks (skipped files, silent sources) and keeps the
+    snapshot.
     """
-    changed = pending(settings)
+    todo = plan(settings, full_refresh)
     set_run_environment()
     defs = build_definitions(settings)
     job = defs.resolve_job_def(JOB_NAME)
-    raw_keys = {dg.AssetKey(["raw", s]) for s in CONTRACTS}
-    graph = defs.resolve_asset_graph()
-    executable = [k for k in graph.get_all_asset_keys() if graph.get(k).is_executable]
-    selection = [k for k in executable if k not in raw_keys]
-    selection += [dg.AssetKey(["raw", s]) for s in changed]
     tags = {"cchc/trigger": "cli"}
+    if todo.quiet_since:
+        selection = [SCAN_KEY]
+        tags[QUIET_TAG] = "true"
+    else:
+        raw_keys = {dg.AssetKey(["raw", s]) for s in CONTRACTS}
+        graph = defs.resolve_asset_graph()
+        executable = [k for k in graph.get_all_asset_keys() if graph.get(k).is_executable]
+        selection = [k for k in executable if k not in raw_keys]
+        selection += [dg.AssetKey(["raw", s]) for s in todo.changed]
     if full_refresh:
         tags[FULL_REFRESH_TAG] = "true"
-    if changed:
-        days = sorted({d for ds in changed.values() for d in ds})
+    if todo.changed:
+        days = sorted({d for ds in todo.changed.values() for d in ds})
         tags |= range_tags(days[0], days[-1])
     instance = instance or get_instance(settings)
     result = job.execute_in_process(
@@ -97,7 +105,12 @@ def run(
     )
     prune_runs(instance, settings.keep_run_days)
     return RunOutcome(
-        result.success, result.run_id, changed, read_events(result.all_events), _rows(result)
+        result.success,
+        result.run_id,
+        todo.changed,
+        read_events(result.all_events),
+        _rows(result),
+        todo.quiet_since,
     )
 
 

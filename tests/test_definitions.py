@@ -16,6 +16,21 @@ def test_definitions_load():
     dg.Definitions.validate_loadable(defs)
 
 
+def test_check_list_in_the_docs_is_every_check_of_the_job():
+    """docs/checks.md is what `cchc checks` prints, and names exactly the job's checks."""
+    from pathlib import Path
+
+    from orchestration.checklist import catalogue, markdown
+
+    entries = catalogue(block_on_skipped=True)
+    graph = build_definitions(load_settings()).resolve_asset_graph()
+    job_checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    assert {(e.asset, e.name) for e in entries} == job_checks
+    docs = Path(__file__).parents[1] / "docs" / "checks.md"
+    assert docs.read_text() == markdown(entries), "regenerate: cchc checks > docs/checks.md"
+    assert not next(e for e in catalogue(block_on_skipped=False) if e.name == "accounted").blocking
+
+
 def test_landing_sensor_requests_changed_days_then_skips(env):
     from datetime import datetime
 

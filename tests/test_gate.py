@@ -3,6 +3,7 @@ readers never block a run, a killed run re-runs to the same marts, no personal d
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -85,6 +86,33 @@ def test_clean_run_publishes_snapshot_and_parquet(province):
     assert "Kết quả cải cách hành chính năm 2026" in report
 
 
+def test_quiet_night_keeps_the_snapshot_and_still_judges_the_landing_zone(province, capsys):
+    instance = dg.DagsterInstance.ephemeral()
+    assert run(province, instance).success
+    before = digest(province.published)
+    # nothing new: only the landing scan runs; freshness is judged (3 sources silent)
+    assert cli.main(["run"]) == cli.EXIT_WARNED
+    out = capsys.readouterr().out
+    assert "loaded: nothing new" in out and "the snapshot is kept as it is" in out
+    assert "freshness_dossiers" in out
+    assert digest(province.published) == before
+    # a file nobody can load arrives: the quiet night still blocks on it
+    (province.landing_dir / "dossiers" / "2026-02-30").mkdir()
+    assert cli.main(["run"]) == cli.EXIT_BLOCKED
+    assert digest(province.published) == before
+    (province.landing_dir / "dossiers" / "2026-02-30").rmdir()
+    # a new day is not quiet: rebuilt and published
+    shutil.copytree(
+        province.landing_dir / "dossiers" / "2026-02-14",
+        province.landing_dir / "dossiers" / "2026-02-15",
+    )
+    outcome = run(province, instance)
+    assert outcome.success and outcome.quiet_since is None
+    assert outcome.changed == {"dossiers": ["2026-02-15"]}
+    with duckdb.connect(str(province.published), read_only=True) as con:
+        assert con.execute("select count(*) from marts.publish_log").fetchone() == (2,)
+
+
 def test_failing_blocking_check_keeps_snapshot_byte_identical(province, capsys):
     assert run(province, dg.DagsterInstance.ephemeral()).success
     before = digest(province.published)
@@ -124,7 +152,8 @@ def test_reader_holding_snapshot_open_does_not_block_a_run(province):
     )
     try:
         assert reader.stdout.readline().strip() == "1"
-        assert run(province, dg.DagsterInstance.ephemeral()).success  # publishes again
+        # a rebuild publishes again (a plain re-run would find nothing new and keep it)
+        assert run(province, dg.DagsterInstance.ephemeral(), full_refresh=True).success
         reader.stdin.write("\n")
         reader.stdin.flush()
         assert reader.stdout.readline().strip() == "1"  # still its consistent old snapshot

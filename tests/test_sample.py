@@ -103,3 +103,33 @@ def test_one_style_for_every_file(tmp_path):
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert {p.suffix for p in files} == {".csv"}
     assert all(p.read_bytes().startswith(b"\xef\xbb\xbf") for p in files)
+
+
+def test_next_night_continues_the_same_sample(tmp_path, env, capsys):
+    """`cchc sample --next 2` writes exactly what a sample two days longer holds for those
+    days, touches nothing else, and refuses to rewrite a day that exists."""
+    from orchestration import cli
+
+    options = ["--start", "2025-06-20", "--days", "20", "--dossiers-per-day", "60"]
+    assert cli.main(["sample", *options, "--seed", "7"]) == 0
+    before = _digest(env.landing_dir)
+    assert cli.main(["sample", "--next", "2"]) == 0
+    longer = tmp_path / "longer"
+    generate(longer, SampleConfig(start=date(2025, 6, 20), days=22, dossiers_per_day=60, seed=7))
+    after = _digest(env.landing_dir)
+    assert after == _digest(longer)
+    new = {k for k in after if k not in before}
+    assert new and all(k.split("/")[1] in ("2025-07-10", "2025-07-11") for k in new)
+    assert {k: after[k] for k in before} == before
+    # versions of dossiers received before the new days (status changes) are in them
+    ids = pl.concat(
+        [
+            read_file(p, CONTRACTS["dossiers"]).valid
+            for p in env.landing_dir.glob("dossiers/2025-07-1*/*")
+        ]
+    )["dossier_id"]
+    assert any(not i.startswith("H31.2025071") for i in ids.drop_nulls())
+    (env.landing_dir / "dossiers" / "2025-07-12").mkdir()
+    assert cli.main(["sample", "--next", "1"]) == cli.EXIT_USAGE
+    assert "dossiers/2025-07-12" in capsys.readouterr().err
+    assert _digest(env.landing_dir) == after

@@ -2,17 +2,24 @@
 re-delivered folders are caught; days already loaded are skipped by fingerprint)."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 
+from orchestration.changes import quiet_night
+from orchestration.defs.dbt.project import PROJECT
+from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.partitions import range_tags
+from orchestration.resources import LandingZone
 
 LOOKBACK_DAYS = 7
 
 
-def build_nightly_schedule(job_name: str, cron: str) -> dg.ScheduleDefinition:
+def build_nightly_schedule(job_name: str, cron: str, quiet_tag: str) -> dg.ScheduleDefinition:
     """Running by default: a deployed server publishes every night without anyone
-    switching the schedule on in the UI."""
+    switching the schedule on in the UI. A night with nothing new since the last publish
+    runs only the landing scan (skipped files, silent sources) and keeps the snapshot."""
 
     @dg.schedule(
         name="nightly_schedule",
@@ -22,8 +29,16 @@ def build_nightly_schedule(job_name: str, cron: str) -> dg.ScheduleDefinition:
         default_status=dg.DefaultScheduleStatus.RUNNING,
         description=f"Ingest → dbt → checks → publish, at `{cron}` (default 02:00 nightly).",
     )
-    def nightly_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    def nightly_schedule(
+        context: dg.ScheduleEvaluationContext, landing: LandingZone, duckdb: DuckDBResource
+    ) -> dg.RunRequest:
         today = context.scheduled_execution_time.date()
+        if quiet_night(Path(duckdb.database), landing.scan(), PROJECT.manifest_path):
+            return dg.RunRequest(
+                run_key=f"nightly-{today}",
+                asset_selection=[SCAN_KEY],
+                tags={quiet_tag: "true", "cchc/trigger": "schedule"},
+            )
         first = today - timedelta(days=LOOKBACK_DAYS - 1)
         return dg.RunRequest(
             run_key=f"nightly-{today}",

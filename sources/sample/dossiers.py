@@ -3,7 +3,7 @@ on-time rates, and two versions per dossier (received, then completed on a later
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import polars as pl
@@ -37,6 +37,15 @@ GIVENS = (
 )
 
 
+#: Days over which the sample's trends (more online, fewer late dossiers) run their course.
+TREND_DAYS = 730
+
+
+def trend(day: date, start: date) -> float:
+    """0 on the first day, 1 after TREND_DAYS (capped, so a long sample stays plausible)."""
+    return min((day - start).days / TREND_DAYS, 1.5)
+
+
 def daily_volume(day: date, per_day: int, trend: float) -> float:
     """Expected dossiers on `day`: weekdays full, Saturday light, Sunday near zero, Tết dip."""
     weekday = (1.0, 1.05, 1.0, 1.0, 0.95, 0.25, 0.04)[day.weekday()]
@@ -48,21 +57,20 @@ def generate_month(
     rng: np.random.Generator,
     days: list[date],
     start: date,
-    end: date,
     per_day: int,
     agencies: list[Agency],
     procedures: list[Procedure],
 ) -> pl.DataFrame:
-    """All dossier versions for dossiers received on `days`, with their extract day."""
-    span = max((end - start).days, 1)
-    counts = [rng.poisson(daily_volume(d, per_day, (d - start).days / span)) for d in days]
+    """All dossier versions for dossiers received on `days`, with their extract day (the
+    caller keeps the extract days it writes)."""
+    counts = [rng.poisson(daily_volume(d, per_day, trend(d, start))) for d in days]
     n = int(sum(counts))
     if n == 0:
         return pl.DataFrame()
     day_idx = np.repeat(np.arange(len(days)), counts)
     seq = np.concatenate([np.arange(c) for c in counts])
     recv_day = np.array([days[i] for i in day_idx], dtype="datetime64[D]")
-    trend = (recv_day - np.datetime64(start)).astype(int) / span
+    drift = np.array([trend(d, start) for d in days])[day_idx]
 
     weights = 1.0 / np.arange(1, len(procedures) + 1) ** 0.9
     proc_i = rng.choice(len(procedures), size=n, p=weights / weights.sum())
@@ -86,8 +94,8 @@ def generate_month(
 
     p_web = np.where(
         p_online == "full",
-        0.55 + 0.3 * trend,
-        np.where(p_online == "partial", 0.35 + 0.25 * trend, 0.0),
+        0.55 + 0.3 * drift,
+        np.where(p_online == "partial", 0.35 + 0.25 * drift, 0.0),
     )
     online = rng.random(n) < p_web
     channel = np.where(online, "online", np.where(rng.random(n) < 0.08, "postal", "in_person"))
@@ -98,7 +106,7 @@ def generate_month(
         17 * 3600, "s"
     )
     span_s = (due - received).astype(int)
-    late_p = np.where(p_level == "province", 0.025, 0.05) * (1.2 - 0.7 * trend)
+    late_p = np.where(p_level == "province", 0.025, 0.05) * (1.2 - 0.7 * drift)
     late = rng.random(n) < late_p
     on_time_s = (rng.beta(2, 2, size=n) * span_s).astype(int)
     late_s = span_s + rng.integers(3600, 10 * 86400, size=n)
@@ -115,11 +123,9 @@ def generate_month(
         completed,
         received + rng.integers(3600, 5 * 86400, size=n).astype("timedelta64[s]"),
     )
-    end_s = np.datetime64(end + timedelta(days=1)).astype("datetime64[s]")
-    finished = final_at < end_s
 
     has_fee = p_fee > 0
-    pay_online = rng.random(n) < np.where(online, 0.4 + 0.45 * trend, 0.08)
+    pay_online = rng.random(n) < np.where(online, 0.4 + 0.45 * drift, 0.08)
     payment = np.where(
         ~has_fee,
         None,
@@ -161,12 +167,11 @@ def generate_month(
             "due_at": due.astype("datetime64[us]"),
             "_final_at": final_at.astype("datetime64[us]"),
             "_status": status,
-            "_finished": finished,
-            "is_digitized": rng.random(n) < 0.8 + 0.18 * trend,
-            "result_digitized": rng.random(n) < 0.75 + 0.22 * trend,
+            "is_digitized": rng.random(n) < 0.8 + 0.18 * drift,
+            "result_digitized": rng.random(n) < 0.75 + 0.22 * drift,
             "fee_amount": np.where(has_fee, p_fee, 0),
             "payment_method": pl.Series(payment.tolist(), dtype=pl.String),
-            "apology_issued": late & (rng.random(n) < 0.5 + 0.45 * trend),
+            "apology_issued": late & (rng.random(n) < 0.5 + 0.45 * drift),
             "rating": pl.Series(rating.tolist(), dtype=pl.String),
             "_processing": rng.random(n) < 0.5,
         }
@@ -178,7 +183,7 @@ def _versions(base: pl.DataFrame) -> pl.DataFrame:
     """First version on the day received (open), final version on the day it ends."""
     final_day = pl.col("_final_at").dt.date()
     same_day = final_day == pl.col("received_at").dt.date()
-    opened = base.filter(~(pl.col("_finished") & same_day)).with_columns(
+    opened = base.filter(~same_day).with_columns(
         pl.when(pl.col("_processing"))
         .then(pl.lit("processing"))
         .otherwise(pl.lit("received"))
@@ -190,7 +195,7 @@ def _versions(base: pl.DataFrame) -> pl.DataFrame:
         pl.lit(None, pl.String).alias("rating"),
         pl.col("received_at").dt.date().alias("_extract_day"),
     )
-    closed = base.filter(pl.col("_finished")).with_columns(
+    closed = base.with_columns(
         pl.col("_status").alias("status"),
         pl.when(pl.col("_status") == "completed").then(pl.col("_final_at")).alias("completed_at"),
         pl.col("_final_at").alias("updated_at"),

@@ -1,13 +1,17 @@
 """Write a landing zone of sample extracts: `<landing>/<source>/<YYYY-MM-DD>/<file>`.
 
 Every (source, day) draws from its own random stream seeded by (seed, source, day), so the
-same arguments always give the same bytes, whatever else is generated."""
+same arguments always give the same bytes, whatever else is generated. What a day holds
+depends on the first day and the seed, never on the last day: a sample extended by one day
+(`cchc sample --next`) is the same sample plus that day's extracts — new dossiers, new
+versions of open ones, the day's documents and payments."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import zlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -15,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from sources.contracts import CONTRACTS
-from sources.sample.dossiers import generate_month
+from sources.sample.dossiers import generate_month, trend
 from sources.sample.others import (
     documents_for_day,
     investment_plan,
@@ -35,6 +39,11 @@ from sources.sample.writers import STYLES, Broken, write_extract
 SOURCE_IDS = {name: i for i, name in enumerate(CONTRACTS)}
 #: Broken rows never exceed this share of a file, so a clean sample passes the quarantine gate.
 MAX_BROKEN_PER_FILE = 0.005
+#: A dossier's last version comes at most this long after it is received (20 processing
+#: days, up to 10 days late): older months have nothing for a day being appended.
+DOSSIER_LIFETIME = timedelta(days=45)
+#: Plan years generated beyond the first one, so extending a sample keeps its plan.
+PLAN_YEARS = 4
 
 
 @dataclass(frozen=True)
@@ -57,10 +66,42 @@ class SampleConfig:
         return self.start + timedelta(days=self.days - 1)
 
 
+def save(cfg: SampleConfig, landing: Path, path: Path) -> None:
+    """Record what was generated into `landing`, so that `extend` continues the same sample."""
+    record = asdict(cfg) | {"start": cfg.start.isoformat(), "landing": str(landing)}
+    path.write_text(json.dumps(record, indent=2))
+
+
+def extend(landing: Path, record: Path, days: int, overwrite: bool = False) -> SampleConfig:
+    """Append `days` extract dates after the recorded sample's last one, consistent with it
+    (new ids, new versions of open dossiers); refuse to rewrite a day that exists."""
+    if not record.exists():
+        raise ValueError(f"no sample recorded in {record}: run `cchc sample` first")
+    saved = json.loads(record.read_text())
+    if saved.pop("landing") != str(landing):
+        raise ValueError(f"the sample in {record} was written to another landing zone")
+    old = SampleConfig(**(saved | {"start": date.fromisoformat(saved["start"])}))
+    new = replace(old, days=old.days + days)
+    added = {old.end + timedelta(days=i + 1) for i in range(days)}
+    taken = sorted(
+        p.relative_to(landing).as_posix() for d in added for p in landing.glob(f"*/{d.isoformat()}")
+    )
+    if taken and not overwrite:
+        raise ValueError(f"already in the landing zone (--overwrite to replace): {taken[0]}")
+    generate(landing, new, only=added)
+    save(new, landing, record)
+    return new
+
+
 class _Writer:
-    def __init__(self, landing: Path, cfg: SampleConfig) -> None:
-        self.landing, self.cfg = landing, cfg
+    def __init__(self, landing: Path, cfg: SampleConfig, only: set[date] | None) -> None:
+        self.landing, self.cfg, self.only = landing, cfg, only
         self.files: dict[str, int] = dict.fromkeys(CONTRACTS, 0)
+
+    def days(self) -> list[date]:
+        """The days to write: every day of the sample, or only the ones asked for."""
+        every = (self.cfg.start + timedelta(days=i) for i in range(self.cfg.days))
+        return sorted(self.only) if self.only is not None else list(every)
 
     def rng(self, source: str, day: date, extra: int = 0) -> np.random.Generator:
         return np.random.default_rng([self.cfg.seed, SOURCE_IDS[source], day.toordinal(), extra])
@@ -75,7 +116,7 @@ class _Writer:
         weights: tuple[float, ...] | None = None,
         breakable: tuple[tuple[str, str | None], ...] = (),
     ) -> None:
-        if rows.is_empty():
+        if rows.is_empty() or (self.only is not None and day not in self.only):
             return
         rng = self.rng(source, day, zlib.crc32(name.encode()))
         style = self.cfg.style or str(rng.choice(styles, p=weights))
@@ -101,14 +142,13 @@ class _Writer:
         self.files[source] += 1
 
 
-def generate(landing: Path, cfg: SampleConfig) -> dict[str, int]:
-    """Generate every source into `landing` (replacing sample folders in the range)."""
+def generate(landing: Path, cfg: SampleConfig, only: set[date] | None = None) -> dict[str, int]:
+    """Generate every source into `landing`, replacing the sample's folders of the days
+    written: all of `cfg`'s days, or `only` these (which must lie within them)."""
+    out = _Writer(landing, cfg, only)
     for source in CONTRACTS:
-        for day in range(cfg.days):
-            shutil.rmtree(
-                landing / source / (cfg.start + timedelta(days=day)).isoformat(), ignore_errors=True
-            )
-    out = _Writer(landing, cfg)
+        for day in out.days():
+            shutil.rmtree(landing / source / day.isoformat(), ignore_errors=True)
     ref_rng = np.random.default_rng([cfg.seed, 0])
     agencies = build_agencies(ref_rng)
     procedures = build_procedures(ref_rng, cfg.procedures)
@@ -219,20 +259,23 @@ DOSSIER_BREAKS = (
 
 
 def _dossiers(out: _Writer, agencies: list[Agency], procedures: list) -> None:
+    """Month by month, every day of the month (a month's draws must not depend on where the
+    sample ends); months whose dossiers are all closed before the days written are skipped."""
     start, end = out.cfg.start, out.cfg.end
+    first_written = out.days()[0] if out.days() else end
     month = date(start.year, start.month, 1)
     while month <= end:
         nxt = (month + timedelta(days=32)).replace(day=1)
+        if nxt + DOSSIER_LIFETIME < first_written:
+            month = nxt
+            continue
         days = [
-            d
-            for d in (month + timedelta(days=i) for i in range((nxt - month).days))
-            if start <= d <= end
+            d for d in (month + timedelta(days=i) for i in range((nxt - month).days)) if start <= d
         ]
         rows = generate_month(
             out.rng("dossiers", month),
             days,
             start,
-            end,
             out.cfg.dossiers_per_day,
             agencies,
             procedures,
@@ -252,11 +295,10 @@ def _dossiers(out: _Writer, agencies: list[Agency], procedures: list) -> None:
 
 
 def _documents(out: _Writer, agencies: list[Agency]) -> None:
-    start, span = out.cfg.start, max(out.cfg.days - 1, 1)
     per_day = max(1, int(out.cfg.dossiers_per_day * 0.8))
-    for i in range(out.cfg.days):
-        day = start + timedelta(days=i)
-        rows = documents_for_day(out.rng("documents", day), day, per_day, agencies, i / span)
+    for day in out.days():
+        rng = out.rng("documents", day)
+        rows = documents_for_day(rng, day, per_day, agencies, trend(day, out.cfg.start))
         out.write(
             "documents",
             day,
@@ -272,8 +314,7 @@ def _documents(out: _Writer, agencies: list[Agency]) -> None:
 
 
 def _staffing(out: _Writer, agencies: list[Agency], base: dict[str, tuple]) -> None:
-    for i in range(out.cfg.days):
-        day = out.cfg.start + timedelta(days=i)
+    for day in out.days():
         if (day + timedelta(days=1)).day == 1:  # month end
             rows = staffing_snapshot(out.rng("staffing", day), day, agencies, base)
             out.write("staffing", day, "bien_che", rows, styles=("xlsx", "csv_vn_bom"))
@@ -283,10 +324,12 @@ def _investment(out: _Writer, agencies: list[Agency]) -> None:
     """Plan decisions on their dates; payments on their days (earlier ones as an initial load)."""
     start, end = out.cfg.start, out.cfg.end
     first_year = start.year - 1 if start <= date(start.year, 1, 31) else start.year
-    years = list(range(first_year, end.year + 1))
+    years = list(range(first_year, max(end.year, start.year + PLAN_YEARS) + 1))
     plan = investment_plan(
         np.random.default_rng([out.cfg.seed, 99]), years, agencies, out.cfg.projects
     )
+    # payments follow each project's final plan, whatever day the sample ends on
+    paid = payments(np.random.default_rng([out.cfg.seed, 98]), plan)
     plan = plan.filter(pl.col("decision_date") <= end).with_columns(
         pl.max_horizontal(pl.col("decision_date"), pl.lit(start)).alias("_day")
     )
@@ -294,7 +337,6 @@ def _investment(out: _Writer, agencies: list[Agency]) -> None:
         out.write(
             "investment_plan", day, "ke_hoach_von", part.drop("_day"), styles=("xlsx", "csv_vn_bom")
         )
-    paid = payments(np.random.default_rng([out.cfg.seed, 98]), plan.drop("_day"))
     paid = paid.filter(pl.col("paid_at") <= end).with_columns(
         pl.max_horizontal(pl.col("paid_at"), pl.lit(start)).alias("_day")
     )

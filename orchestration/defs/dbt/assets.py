@@ -1,6 +1,10 @@
 """dbt models as Dagster assets: raw → staging → intermediate → marts, tests as checks."""
 
-from collections.abc import Mapping
+import io
+import logging
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +18,9 @@ from orchestration.defs.dbt.project import PROJECT, ensure_manifest
 FULL_REFRESH_TAG = "cchc/dbt-full-refresh"
 #: dbt's target folder, beside the warehouse file.
 DBT_TARGET = "dbt-target"
+PROGRESS_EVERY = 5
+#: dbt log lines worth a person's attention (errors, failed or warned tests).
+_PROBLEM = re.compile(r"\b(errors?|fail(ed|ure)?|warn(ings?)?)\b(?!=)", re.IGNORECASE)
 
 
 class SchemaTranslator(DagsterDbtTranslator):
@@ -55,4 +62,42 @@ def cchc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duck
     if context.run.tags.get(FULL_REFRESH_TAG) == "true":
         args.append("--full-refresh")
     target = Path(duckdb.database).parent / DBT_TARGET
-    yield from dbt.cli(args, context=context, target_path=target).stream()
+    total = len(context.selected_asset_keys)
+    with _quiet_dagster_dbt():
+        events = dbt.cli(args, context=context, target_path=target).stream()
+        yield from _with_progress(context, events, total)
+
+
+@contextmanager
+def _quiet_dagster_dbt() -> Iterator[None]:
+    """dagster-dbt's own INFO lines ("subsetted execution is not being performed", "Copying
+    partial_parse.msgpack", the command line) say nothing a person acts on."""
+    builtin = logging.getLogger("dagster.builtin")
+    level = builtin.level
+    builtin.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        builtin.setLevel(level)
+
+
+def _with_progress(
+    context: dg.AssetExecutionContext, events: Iterator[Any], total: int
+) -> Iterator[Any]:
+    """dagster-dbt echoes every dbt log line to stdout (a hundred per run); keep only the
+    lines that say something went wrong, and log how many models are built."""
+    done = 0
+    while True:
+        echoed = io.StringIO()
+        with redirect_stdout(echoed):
+            event = next(events, None)
+        for line in echoed.getvalue().splitlines():
+            if _PROBLEM.search(line):
+                context.log.warning(f"dbt: {line.strip()}")
+        if event is None:
+            return
+        if isinstance(event, dg.Output):
+            done += 1
+            if done % PROGRESS_EVERY == 0 or done == total:
+                context.log.info(f"dbt: {done} of {total} models built")
+        yield event

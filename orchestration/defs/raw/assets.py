@@ -3,7 +3,7 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from orchestration.defs.raw.loader import load_deliveries
+from orchestration.defs.raw.loader import LoadSummary, load_deliveries
 from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.partitions import EXTRACT_DATES
 from orchestration.resources import LandingZone
@@ -47,8 +47,16 @@ def build_raw_asset(contract: SourceContract) -> dg.AssetsDefinition:
         wanted = set(context.partition_keys)
         found = landing.scan().deliveries.get(contract.name, {})
         batch = [d for day, d in found.items() if day in wanted]
+        name = contract.name
+
+        def progress(done: LoadSummary, days: int) -> None:
+            context.log.info(
+                f"{name}: {len(done.days_loaded)} of {days} days, {done.rows_loaded:,} rows"
+                " loaded so far"
+            )
+
         with duckdb.get_connection() as con:
-            summary = load_deliveries(con, contract, batch, landing.row_rules)
+            summary = load_deliveries(con, contract, batch, landing.row_rules, progress)
             (table_rows,) = con.execute(f"select count(*) from raw.{contract.name}").fetchone()
         metadata = {
             "dagster/row_count": table_rows,
@@ -66,7 +74,11 @@ def build_raw_asset(contract: SourceContract) -> dg.AssetsDefinition:
                 "keep what was loaded before:\n" + "\n".join(summary.errors),
                 metadata=metadata,
             )
-        context.log.info(f"{contract.name}: {metadata}")
+        context.log.info(
+            f"{name}: {summary.rows_loaded:,} rows loaded, {summary.rows_quarantined:,}"
+            f" quarantined, from {len(summary.days_loaded)} days ({summary.files} files);"
+            f" {len(summary.days_unchanged)} days unchanged"
+        )
         return dg.MaterializeResult(metadata=metadata)
 
     return _raw

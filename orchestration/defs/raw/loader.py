@@ -5,7 +5,7 @@ pseudonymise, then replace each day atomically. Rows read = loaded + quarantined
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -146,8 +146,11 @@ def load_deliveries(
     contract: SourceContract,
     batch: list[Delivery],
     rules: RowRules,
+    progress: Callable[[LoadSummary, int], None] | None = None,
 ) -> LoadSummary:
-    """Load the deliveries whose fingerprint differs from what was loaded; see module doc."""
+    """Load the deliveries whose fingerprint differs from what was loaded; see module doc.
+
+    `progress(summary so far, days to load)` is called between batches of a long load."""
     ensure_schema(con)
     summary = LoadSummary()
     loaded = dict(
@@ -163,8 +166,11 @@ def load_deliveries(
             summary.days_unchanged.append(delivery.day)
         else:
             todo.append(delivery)
-    for chunk in _chunks(todo):
+    chunks = list(_chunks(todo))
+    for i, chunk in enumerate(chunks):
         _load_chunk(con, contract, chunk, rules, summary)
+        if progress and i < len(chunks) - 1:
+            progress(summary, len(todo))
     return summary
 
 

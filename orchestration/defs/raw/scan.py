@@ -106,7 +106,11 @@ def _freshness(found: LandingScan) -> Iterator[dg.AssetCheckResult]:
                 "failures": dg.MetadataValue.json(
                     []
                     if passed
-                    else [f"{contract.name}: latest delivery {latest or 'none'}, {silent} days"]
+                    else [
+                        f"{contract.name}: latest delivery {latest}, {silent} days ago"
+                        if latest
+                        else f"{contract.name}: no delivery yet"
+                    ]
                 ),
             },
         )

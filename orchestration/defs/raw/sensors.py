@@ -5,25 +5,9 @@ import json
 
 import dagster as dg
 
+from orchestration.changes import changed_deliveries
 from orchestration.partitions import range_tags
 from orchestration.resources import LandingZone
-from sources.contracts import CONTRACTS
-from sources.landing import LandingScan
-
-
-def changed_deliveries(
-    found: LandingScan, seen: dict[str, str]
-) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """({source: [changed days]}, new {source/day: fingerprint}) against `seen`."""
-    changed: dict[str, list[str]] = {}
-    current: dict[str, str] = {}
-    for source in CONTRACTS:
-        for day, delivery in found.deliveries.get(source, {}).items():
-            key = f"{source}/{day}"
-            current[key] = delivery.fingerprint
-            if seen.get(key) != delivery.fingerprint:
-                changed.setdefault(source, []).append(day)
-    return changed, current
 
 
 def build_landing_sensor(job_name: str, downstream: list[dg.AssetKey]) -> dg.SensorDefinition:
