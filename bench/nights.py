@@ -1,13 +1,14 @@
-"""Disk over many nights: `cchc run` once per extract date, each night exposing one more day
-of a generated landing zone, measuring what the data folder holds after every night.
+"""Disk over many nights: each night `cchc sample --next 1` delivers the sample's next
+extract date and `cchc run` loads it, measuring what the data folder holds after the night.
 
     python bench/nights.py [--nights 365] [--dossiers-per-day 300] [--work /var/tmp/cchc-nights]
 
-Reports, per night, the bytes of the working warehouse, the Dagster instance, the published
-folder (all kept snapshots), dbt's working folder and the landing zone, as JSON lines in
-<work>/nights.jsonl, then the growth per night over the last half of the series (after
-the snapshot and run retention have reached their steady state) and a linear projection
-to a year. A night is ≈ 30 s on 2 cores: 365 nights take about three hours.
+Reports, per night, the seconds of `cchc run` and the bytes of the working warehouse, the
+Dagster instance, the published folder (all kept snapshots), dbt's working folder and the
+landing zone, as JSON lines in <work>/nights.jsonl, then the growth per night over the last
+half of the series and a linear projection to a year. The nights run back to back, so run
+retention by age (CCHC_KEEP_RUN_DAYS, 90) never triggers; CCHC_KEEP_RUNS=90 stands in for
+it (one run a night). The series ends on today's date.
 """
 
 from __future__ import annotations
@@ -24,10 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sources.sample import SampleConfig, generate
-
 CCHC = str(Path(sys.executable).with_name("cchc"))
-FIRST_NIGHT = date(2026, 1, 5)
+HISTORY_DAYS = 7
 PARTS = {
     "warehouse": "warehouse.duckdb",
     "dagster": "dagster",
@@ -43,10 +42,9 @@ def size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def night(history: Path, data: Path, day: date, env: dict[str, str]) -> dict:
-    """Expose `day`'s folders in the landing zone, run, measure."""
-    for folder in history.glob(f"*/{day.isoformat()}"):
-        shutil.copytree(folder, data / "landing" / folder.parent.name / folder.name)
+def night(data: Path, day: date, env: dict[str, str]) -> dict:
+    """Deliver the next extract date, run, measure."""
+    subprocess.run([CCHC, "sample", "--next", "1"], env=env, check=True, capture_output=True)
     started = time.perf_counter()
     proc = subprocess.run([CCHC, "run"], env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
@@ -63,25 +61,24 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/var/tmp/cchc-nights"))
     args = parser.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
-    history, data = args.work / "history", args.work / "data"
-    # a week of history before the first night, so the first night is not a backfill
-    start = FIRST_NIGHT - timedelta(days=7)
-    cfg = SampleConfig(start, days=7 + args.nights, dossiers_per_day=args.dossiers_per_day)
-    generate(history, cfg)
+    data = args.work / "data"
     env = {
         **os.environ,
         "CCHC_DATA_DIR": str(data),
         "CCHC_PII_KEY": "benchmark-key",
         "DAGSTER_HOME": str(data / "dagster"),
+        "CCHC_KEEP_RUNS": "90",
     }
-    for offset in range(7):
-        day = start + timedelta(days=offset)
-        for folder in history.glob(f"*/{day.isoformat()}"):
-            shutil.copytree(folder, data / "landing" / folder.parent.name / folder.name)
+    # a week of history before the first night, so the first night is not a backfill
+    first_night = date.today() - timedelta(days=args.nights - 1)
+    start = first_night - timedelta(days=HISTORY_DAYS)
+    sample = ["--start", start.isoformat(), "--days", str(HISTORY_DAYS)]
+    sample += ["--dossiers-per-day", str(args.dossiers_per_day)]
+    subprocess.run([CCHC, "sample", *sample], env=env, check=True, capture_output=True)
     rows = []
     with (args.work / "nights.jsonl").open("w") as out:
         for n in range(args.nights):
-            row = night(history, data, FIRST_NIGHT + timedelta(days=n), env)
+            row = night(data, first_night + timedelta(days=n), env)
             rows.append(row)
             out.write(json.dumps(row) + "\n")
             out.flush()

@@ -14,7 +14,7 @@ from orchestration.defs.raw.assets import RAW_ASSETS
 from orchestration.defs.raw.scan import landing_scan
 from orchestration.defs.raw.sensors import build_landing_sensor
 from orchestration.defs.schedules import build_nightly_schedule
-from orchestration.resources import landing_zone
+from orchestration.resources import GxValidation, landing_zone
 from orchestration.settings import Settings, load_settings
 
 JOB_NAME = "nightly"
@@ -55,6 +55,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 connection_config={"memory_limit": settings.duckdb_memory_limit},
             ),
             "landing": landing_zone(settings),
+            "gx": GxValidation(),
             "dbt": DbtCli(project_dir=PROJECT, dbt_executable=DBT_EXECUTABLE),
         },
     )

@@ -118,11 +118,16 @@ def get_instance(settings: Settings) -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
-def prune_runs(instance: dg.DagsterInstance, keep_days: int) -> int:
-    """Delete runs (and their events) older than `keep_days`: a year of nights must not grow
-    the instance without bound. Returns how many were deleted."""
+def prune_runs(instance: dg.DagsterInstance, keep_days: int, keep_runs: int) -> int:
+    """Delete runs (and their events) older than `keep_days`, and all but the newest
+    `keep_runs`: a year of nights must not grow the instance without bound, however the
+    runs are spaced. Returns how many were deleted."""
     cutoff = datetime.now(UTC) - timedelta(days=keep_days)
-    old = instance.get_run_records(filters=dg.RunsFilter(created_before=cutoff))
-    for record in old:
-        instance.delete_run(record.dagster_run.run_id)
+    old = {
+        r.dagster_run.run_id
+        for r in instance.get_run_records(filters=dg.RunsFilter(created_before=cutoff))
+    }
+    old |= set(instance.get_run_ids()[keep_runs:])  # newest first
+    for run_id in old:
+        instance.delete_run(run_id)
     return len(old)

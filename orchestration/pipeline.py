@@ -103,7 +103,7 @@ def run(
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         raise_on_error=False,
     )
-    prune_runs(instance, settings.keep_run_days)
+    prune_runs(instance, settings.keep_run_days, settings.keep_runs)
     return RunOutcome(
         result.success,
         result.run_id,

@@ -7,9 +7,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
+from pydantic import PrivateAttr
 
 from orchestration.defs.raw.loader import RowRules
 from orchestration.settings import Settings
+from quality.suites import Suite
+from quality.validate import SuiteResult, Validator
 from sources.contracts import CONTRACTS
 from sources.landing import LandingScan, scan
 from sources.readers import LOCAL_TZ
@@ -55,3 +58,23 @@ def landing_zone(settings: Settings) -> LandingZone:
         block_on_skipped=settings.block_on_skipped,
         max_quarantine_ratio=settings.max_quarantine_ratio,
     )
+
+
+class GxValidation(dg.ConfigurableResource):
+    """Great Expectations in a child process started when the run starts, so that GX's
+    import overlaps loading and dbt (quality/validate.py)."""
+
+    _validator: Validator | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._validator = Validator()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._validator is not None:
+            self._validator.close()
+
+    def validate(
+        self, database: Path, suites: list[Suite], max_quarantine_ratio: float
+    ) -> list[SuiteResult]:
+        validator = self._validator or Validator()
+        return validator.validate(database, suites, max_quarantine_ratio)

@@ -55,6 +55,8 @@ class Settings:
     nightly_cron: str = "0 2 * * *"
     #: Runs (with their event logs) older than this many days are deleted after a run.
     keep_run_days: int = 90
+    #: ... and all but this many of the newest runs (a bound that does not need a clock).
+    keep_runs: int = 1000
     alerts: AlertConfig = AlertConfig()
 
     @property
@@ -173,6 +175,7 @@ def load_settings() -> Settings:
             secret=True,
         ),
         keep_run_days=_parsed("CCHC_KEEP_RUN_DAYS", "90", _count, "a whole number ≥ 1"),
+        keep_runs=_parsed("CCHC_KEEP_RUNS", "1000", _count, "a whole number ≥ 1"),
         nightly_cron=_parsed("CCHC_NIGHTLY_CRON", "0 2 * * *", _cron, "a cron line like 0 2 * * *"),
         alerts=AlertConfig(
             smtp_url=os.environ.get("CCHC_ALERT_SMTP") or None,

@@ -113,9 +113,10 @@ def test_old_runs_are_pruned_with_their_events():
         noop()
 
     instance = dg.DagsterInstance.ephemeral()
-    kept = tiny.execute_in_process(instance=instance).run_id
-    assert prune_runs(instance, keep_days=1) == 0  # younger than a day: kept
-    assert instance.get_run_by_id(kept) is not None
+    older, newer = (tiny.execute_in_process(instance=instance).run_id for _ in range(2))
+    assert prune_runs(instance, keep_days=1, keep_runs=2) == 0  # young and few: kept
+    assert prune_runs(instance, keep_days=1, keep_runs=1) == 1  # only the newest is kept
+    assert instance.get_run_by_id(older) is None and not instance.all_logs(older)
     time.sleep(0.01)
-    assert prune_runs(instance, keep_days=0) == 1
-    assert instance.get_run_by_id(kept) is None and not instance.all_logs(kept)
+    assert prune_runs(instance, keep_days=0, keep_runs=5) == 1
+    assert instance.get_run_by_id(newer) is None

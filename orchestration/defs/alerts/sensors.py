@@ -23,7 +23,7 @@ def build_alert_sensors(job: dg.UnresolvedAssetJobDefinition, settings: Settings
         )
         found = incidents(report, run_failed=failed)
         sent = notify(settings.data_dir, found, run.run_id, settings.alerts)
-        pruned = prune_runs(context.instance, settings.keep_run_days)
+        pruned = prune_runs(context.instance, settings.keep_run_days, settings.keep_runs)
         context.log.info(
             f"{len(found)} incident(s), {len(sent)} new and announced; {pruned} old run(s) pruned"
         )

@@ -8,10 +8,9 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from orchestration.resources import LandingZone
+from orchestration.resources import GxValidation, LandingZone
 from quality.gate import over_ratio
 from quality.suites import SUITES, Suite
-from quality.validate import validate_in_child
 from sources.contracts import CONTRACTS
 
 RATIO_CHECK = "quarantine_ratio"
@@ -50,7 +49,10 @@ def _build(name: str, suites: list[Suite]) -> dg.AssetChecksDefinition:
 
     @dg.multi_asset_check(specs=specs, name=name, can_subset=True)
     def _checks(
-        context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource, landing: LandingZone
+        context: dg.AssetCheckExecutionContext,
+        duckdb: DuckDBResource,
+        landing: LandingZone,
+        gx: GxValidation,
     ) -> Iterator[dg.AssetCheckResult]:
         selected = context.selected_asset_check_keys
         todo = [s for s in suites if _spec(s).key in selected]
@@ -70,7 +72,7 @@ def _build(name: str, suites: list[Suite]) -> dg.AssetChecksDefinition:
                         "failures": dg.MetadataValue.json([str(i) for i in items[:20]]),
                     },
                 )
-        for result in validate_in_child(Path(duckdb.database), todo, ratio):
+        for result in gx.validate(Path(duckdb.database), todo, ratio):
             suite = result.suite
             yield dg.AssetCheckResult(
                 asset_key=dg.AssetKey(list(suite.asset)),

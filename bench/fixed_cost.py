@@ -1,0 +1,97 @@
+"""The fixed cost of a run, as a newcomer and a nightly server meet it: the default sample
+built from empty, a nightly increment (one new extract date on the full history), and a
+night with nothing new.
+
+    python bench/fixed_cost.py [--repeat 3] [--code DIR ...] [--work /var/tmp/cchc-fixed]
+
+Each `--code` is a checkout of this project (default: this one), run with this
+interpreter, so two commits are measured side by side in one session on the same
+landing zone. Per checkout and repeat: `cchc sample` (730 days), `cchc run` (full build),
+`cchc sample --next 1` + `cchc run` (nightly), `cchc run` (quiet). Prints medians in
+seconds; appends every measurement to <work>/fixed_cost.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parents[1]
+
+
+def cchc(code: Path, env: dict[str, str], *args: str) -> float:
+    """Seconds of one `cchc` command run from checkout `code`; exit 0 or 4 expected."""
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", *args],
+        cwd=code,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if proc.returncode not in (0, 4):
+        raise RuntimeError(f"cchc {' '.join(args)} exited {proc.returncode}\n{proc.stderr[-2000:]}")
+    return seconds
+
+
+def measure(code: Path, work: Path) -> dict[str, float]:
+    shutil.rmtree(work, ignore_errors=True)
+    env = {
+        **os.environ,
+        "CCHC_DATA_DIR": str(work),
+        "CCHC_PII_KEY": "benchmark-key",
+        "DAGSTER_HOME": str(work / "dagster"),
+        "PYTHONPATH": str(code),
+    }
+    row = {"sample": cchc(code, env, "sample"), "full": cchc(code, env, "run")}
+    # an older checkout may lack `sample --next`: then the next day is a copied day
+    try:
+        cchc(code, env, "sample", "--next", "1")
+    except RuntimeError:
+        _copy_last_day(work / "landing")
+    row["nightly"] = cchc(code, env, "run")
+    row["quiet"] = cchc(code, env, "run")
+    return row
+
+
+def _copy_last_day(landing: Path) -> None:
+    from datetime import date, timedelta
+
+    days = sorted(p for p in (landing / "dossiers").iterdir() if p.is_dir())
+    last = date.fromisoformat(days[-1].name)
+    shutil.copytree(days[-1], landing / "dossiers" / (last + timedelta(days=1)).isoformat())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--code", type=Path, action="append")
+    parser.add_argument("--work", type=Path, default=Path("/var/tmp/cchc-fixed"))
+    args = parser.parse_args()
+    codes = args.code or [HERE]
+    args.work.mkdir(parents=True, exist_ok=True)
+    rows: dict[Path, list[dict]] = {code: [] for code in codes}
+    with (args.work / "fixed_cost.jsonl").open("a") as log:
+        for repeat in range(args.repeat):
+            for code in codes:  # interleaved: both checkouts see the same machine state
+                row = measure(code, args.work / "data")
+                rows[code].append(row)
+                log.write(json.dumps({"code": str(code), "repeat": repeat, **row}) + "\n")
+                log.flush()
+                print(code, json.dumps({k: round(v, 1) for k, v in row.items()}), flush=True)
+    for code, measured in rows.items():
+        medians = {k: statistics.median(r[k] for r in measured) for k in measured[0]}
+        print(code, " ".join(f"{k} {v:.1f} s" for k, v in medians.items()))
+
+
+if __name__ == "__main__":
+    main()
