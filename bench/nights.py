@@ -23,9 +23,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-CCHC = str(Path(sys.executable).with_name("cchc"))
+#: `cchc` of this checkout (not of whichever checkout the environment installed).
+HERE = Path(__file__).resolve().parents[1]
+CCHC = [sys.executable, "-m", "orchestration.cli"]
 HISTORY_DAYS = 7
 PARTS = {
     "warehouse": "warehouse.duckdb",
@@ -44,9 +44,13 @@ def size(path: Path) -> int:
 
 def night(data: Path, day: date, env: dict[str, str]) -> dict:
     """Deliver the next extract date, run, measure."""
-    subprocess.run([CCHC, "sample", "--next", "1"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*CCHC, "sample", "--next", "1"], cwd=HERE, env=env, check=True, capture_output=True
+    )
     started = time.perf_counter()
-    proc = subprocess.run([CCHC, "run"], env=env, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [*CCHC, "run"], cwd=HERE, env=env, capture_output=True, text=True, check=False
+    )
     seconds = time.perf_counter() - started
     if proc.returncode not in (0, 4):  # 4: published with warnings
         raise RuntimeError(f"{day}: cchc run exited {proc.returncode}\n{proc.stderr[-2000:]}")
@@ -68,13 +72,14 @@ def main() -> None:
         "CCHC_PII_KEY": "benchmark-key",
         "DAGSTER_HOME": str(data / "dagster"),
         "CCHC_KEEP_RUNS": "90",
+        "PYTHONPATH": str(HERE),
     }
     # a week of history before the first night, so the first night is not a backfill
     first_night = date.today() - timedelta(days=args.nights - 1)
     start = first_night - timedelta(days=HISTORY_DAYS)
     sample = ["--start", start.isoformat(), "--days", str(HISTORY_DAYS)]
     sample += ["--dossiers-per-day", str(args.dossiers_per_day)]
-    subprocess.run([CCHC, "sample", *sample], env=env, check=True, capture_output=True)
+    subprocess.run([*CCHC, "sample", *sample], cwd=HERE, env=env, check=True, capture_output=True)
     rows = []
     with (args.work / "nights.jsonl").open("w") as out:
         for n in range(args.nights):
