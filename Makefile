@@ -23,9 +23,11 @@ $(OLD_DUCKDB)/bin/python:
 	$(PYTHON) -m venv $(OLD_DUCKDB)
 	$(OLD_DUCKDB)/bin/pip install --quiet "duckdb>=1.1,<1.2"
 
-test: $(STAMP) $(OLD_DUCKDB)/bin/python
+lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+test: lint $(OLD_DUCKDB)/bin/python
 	$(BIN)/python -c "from orchestration.defs.dbt.project import ensure_manifest as m; m()"
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile  # runs are single-threaded: 2 at once
 

@@ -14,12 +14,11 @@ from orchestration.defs.raw.assets import RAW_ASSETS
 from orchestration.defs.raw.scan import landing_scan
 from orchestration.defs.raw.sensors import build_landing_sensor
 from orchestration.defs.schedules import build_nightly_schedule
+from orchestration.outcomes import QUIET_TAG
 from orchestration.resources import GxValidation, landing_zone
 from orchestration.settings import Settings, load_settings
 
 JOB_NAME = "nightly"
-#: Run tag of a quiet night: nothing new since the last publish, only the landing scan ran.
-QUIET_TAG = "cchc/quiet"
 #: Runs share one DuckDB file: never more than one at a time (see dagster.yaml). Retries
 #: are for transient failures (a crashed process), not for a gate that blocked on bad data.
 JOB_TAGS = {

@@ -76,3 +76,29 @@ def read_events(events: Iterable[dg.DagsterEvent]) -> RunReport:
             report.step_failures.append(f"step {event.step_key}: {plain_cause(message)}")
     report.checks = list(latest.values())
     return report
+
+
+#: Run tag with the run's verdict, shown in the runs list of the Dagster UI.
+RESULT_TAG = "cchc/result"
+#: Run tag of a quiet night: nothing new since the last publish, only the landing scan ran.
+QUIET_TAG = "cchc/quiet"
+
+
+def verdict(report: RunReport, run_failed: bool, quiet: bool) -> str:
+    """One line a person reads in the runs list before opening the run."""
+    if report.blocked:
+        return f"blocked: {len(report.blocked)} check(s) failed, snapshot kept"
+    if run_failed:
+        return "failed: snapshot kept"
+    done = "nothing new, snapshot kept" if quiet else "published"
+    if report.warned:
+        names = ", ".join(c.name.split(":")[-1] for c in report.warned)
+        return short(f"{done}; {len(report.warned)} warning(s): {names}", 200)
+    return done
+
+
+def tag_result(instance: dg.DagsterInstance, run: dg.DagsterRun, report: RunReport) -> None:
+    """Put the verdict on the run, where the UI shows it in the runs list."""
+    failed = run.status == dg.DagsterRunStatus.FAILURE
+    quiet = run.tags.get(QUIET_TAG) == "true"
+    instance.add_run_tags(run.run_id, {RESULT_TAG: verdict(report, failed, quiet)})

@@ -14,12 +14,12 @@ import dagster as dg
 import duckdb
 
 from orchestration.changes import changed_deliveries, loaded_fingerprints, quiet_since
-from orchestration.definitions import JOB_NAME, QUIET_TAG, build_definitions
+from orchestration.definitions import JOB_NAME, build_definitions
 from orchestration.defs.dbt.assets import FULL_REFRESH_TAG
 from orchestration.defs.dbt.project import PROJECT
 from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.instance import get_instance, prune_runs, set_run_environment
-from orchestration.outcomes import RunReport, read_events
+from orchestration.outcomes import QUIET_TAG, RunReport, read_events, tag_result
 from orchestration.partitions import range_tags
 from orchestration.resources import landing_zone
 from orchestration.settings import Settings
@@ -103,14 +103,11 @@ def run(
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         raise_on_error=False,
     )
+    report = read_events(result.all_events)
+    tag_result(instance, instance.get_run_by_id(result.run_id), report)
     prune_runs(instance, settings.keep_run_days, settings.keep_runs)
     return RunOutcome(
-        result.success,
-        result.run_id,
-        todo.changed,
-        read_events(result.all_events),
-        _rows(result),
-        todo.quiet_since,
+        result.success, result.run_id, todo.changed, report, _rows(result), todo.quiet_since
     )
 
 

@@ -7,7 +7,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -109,6 +108,11 @@ def test_quiet_night_keeps_the_snapshot_and_still_judges_the_landing_zone(provin
     outcome = run(province, instance)
     assert outcome.success and outcome.quiet_since is None
     assert outcome.changed == {"dossiers": ["2026-02-15"]}
+    # the verdict is on the run, in the UI's runs list
+    result = instance.get_run_by_id(outcome.run_id).tags["cchc/result"]
+    assert result.startswith("published; 3 warning(s): freshness_"), result
+    quiet = run(province, instance)
+    assert instance.get_run_by_id(quiet.run_id).tags["cchc/result"].startswith("nothing new")
     with duckdb.connect(str(province.published), read_only=True) as con:
         assert con.execute("select count(*) from marts.publish_log").fetchone() == (2,)
 
@@ -172,10 +176,16 @@ def test_killed_run_reruns_to_identical_marts(province, tmp_path):
         [sys.executable, "-m", "orchestration.cli", "run"],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
         start_new_session=True,
     )
-    time.sleep(12)  # somewhere in ingestion or dbt
+    # killed at a known point: every source loaded, dbt half-way through the models
+    for line in child.stderr:
+        if "dbt: 10 of" in line:
+            break
+    else:
+        pytest.fail("the run ended before dbt reported progress")
     os.killpg(child.pid, signal.SIGKILL)
     child.wait()
     assert run(reference, dg.DagsterInstance.ephemeral()).success  # uninterrupted

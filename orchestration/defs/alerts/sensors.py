@@ -7,7 +7,7 @@ import dagster as dg
 
 from orchestration.alerts import incidents, notify
 from orchestration.instance import prune_runs
-from orchestration.outcomes import read_events
+from orchestration.outcomes import read_events, tag_result
 from orchestration.settings import Settings
 
 
@@ -21,6 +21,8 @@ def build_alert_sensors(job: dg.UnresolvedAssetJobDefinition, settings: Settings
             for record in context.instance.all_logs(run.run_id)
             if record.dagster_event is not None
         )
+        if run.tags.get("cchc/trigger") != "cli":  # `cchc run` tags its own runs
+            tag_result(context.instance, run, report)
         found = incidents(report, run_failed=failed)
         sent = notify(settings.data_dir, found, run.run_id, settings.alerts)
         pruned = prune_runs(context.instance, settings.keep_run_days, settings.keep_runs)
