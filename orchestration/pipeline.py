@@ -104,7 +104,8 @@ def run(
         raise_on_error=False,
     )
     report = read_events(result.all_events)
-    tag_result(instance, instance.get_run_by_id(result.run_id), report)
+    if finished := instance.get_run_by_id(result.run_id):
+        tag_result(instance, finished, report)
     prune_runs(instance, settings.keep_run_days, settings.keep_runs)
     return RunOutcome(
         result.success, result.run_id, todo.changed, report, _rows(result), todo.quiet_since

@@ -73,8 +73,9 @@ class GxValidation(dg.ConfigurableResource):
         if self._validator is not None:
             self._validator.close()
 
-    def validate(
+    def run_suites(
         self, database: Path, suites: list[Suite], max_quarantine_ratio: float
     ) -> list[SuiteResult]:
+        """(Not `validate`: that name is pydantic's, on every resource.)"""
         validator = self._validator or Validator()
         return validator.validate(database, suites, max_quarantine_ratio)

@@ -72,7 +72,7 @@ def _build(name: str, suites: list[Suite]) -> dg.AssetChecksDefinition:
                         "failures": dg.MetadataValue.json([str(i) for i in items[:20]]),
                     },
                 )
-        for result in gx.validate(Path(duckdb.database), todo, ratio):
+        for result in gx.run_suites(Path(duckdb.database), todo, ratio):
             suite = result.suite
             yield dg.AssetCheckResult(
                 asset_key=dg.AssetKey(list(suite.asset)),
