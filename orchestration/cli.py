@@ -1,4 +1,4 @@
-"""`cchc`: a thin command line over the Dagster definitions (SPEC §6)."""
+"""`cchc`: a thin command line over the Dagster definitions (README, docs/operations.md)."""
 
 from __future__ import annotations
 
@@ -252,6 +252,13 @@ def _checks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _contract(args: argparse.Namespace) -> int:
+    from orchestration.contract import markdown
+
+    print(markdown(), end="")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     # Dagster flags single-run backfills as beta on every asset; say it once, in the docs.
     warnings.filterwarnings("ignore", message=".*is currently in beta.*")
@@ -313,6 +320,10 @@ def main(argv: list[str] | None = None) -> int:
         "checks", help="list every check of the nightly run: blocking or warning (Markdown)"
     )
     checks.set_defaults(func=_checks)
+    contract = sub.add_parser(
+        "contract", help="the landing-zone and mart contract, from the code (Markdown)"
+    )
+    contract.set_defaults(func=_contract)
     run = sub.add_parser("run", help="load new extracts, build, check and publish")
     run.add_argument(
         "--full-refresh",

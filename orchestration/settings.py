@@ -1,4 +1,5 @@
-"""Configuration from the environment (SPEC §1): the only place env variables are read.
+"""Configuration from the environment (README, docs/operations.md): the only place env
+variables are read.
 
 Paths (made absolute) and the DuckDB memory limit are written back to the environment so
 that dbt (whose profiles.yml reads the same variables) sees exactly what Dagster sees.

@@ -1,4 +1,4 @@
-"""One contract per landing-zone source (SPEC §2): the single home of column names, types,
+"""One contract per landing-zone source (docs/contract.md): the single home of column names, types,
 required flags, Vietnamese header aliases and enum labels.
 
 Readers, the sample generator, the raw tables and the tests all derive from these objects,

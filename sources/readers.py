@@ -1,8 +1,8 @@
 """Read one landing file into canonical, typed rows plus quarantined rows with reasons.
 
 Every value is read as text first and parsed by vectorised Polars expressions, so each
-parsing rule of SPEC §2 lives in exactly one expression and a bad value turns into a
-reason a person can act on instead of an exception or a silent NULL.
+parsing rule of the contract (docs/contract.md) lives in exactly one expression and a bad
+value turns into a reason a person can act on instead of an exception or a silent NULL.
 """
 
 from __future__ import annotations
@@ -293,7 +293,7 @@ def _excel_serial(text: pl.Expr) -> pl.Expr:
     )
 
 
-#: Every date/time shape SPEC §2 allows, the commonest in exports first.
+#: Every date/time shape the contract allows, the commonest in exports first.
 _DATETIME_PARSERS = (
     _naive("%d/%m/%Y %H:%M:%S"),
     _naive("%Y-%m-%d %H:%M:%S%.f"),

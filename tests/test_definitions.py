@@ -31,6 +31,22 @@ def test_check_list_in_the_docs_is_every_check_of_the_job():
     assert not next(e for e in catalogue(block_on_skipped=False) if e.name == "accounted").blocking
 
 
+def test_contract_in_the_docs_is_what_the_code_enforces():
+    """docs/contract.md is what `cchc contract` prints: every source column with its
+    Vietnamese header, every mart column with its description."""
+    from pathlib import Path
+
+    from orchestration.contract import markdown
+    from sources.contracts import CONTRACTS
+
+    text = markdown()
+    docs = Path(__file__).parents[1] / "docs" / "contract.md"
+    assert docs.read_text() == text, "regenerate: cchc contract > docs/contract.md"
+    assert "| `received_at` | Ngày tiếp nhận |" in text
+    assert all(f"### `{name}`" in text for name in CONTRACTS)
+    assert "### `marts.indicator_scorecard`" in text and "| `status` |" in text
+
+
 def test_landing_sensor_requests_changed_days_then_skips(env):
     from datetime import datetime
 

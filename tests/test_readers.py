@@ -1,4 +1,4 @@
-"""Parsing rules of SPEC §2, each with a known answer."""
+"""Parsing rules of the landing-zone contract (docs/contract.md), each with a known answer."""
 
 import codecs
 import json

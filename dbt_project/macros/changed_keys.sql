@@ -1,4 +1,4 @@
-{#- Incremental staging of a versioned source (SPEC §2: latest version per id wins).
+{#- Incremental staging of a versioned source (latest version per id wins).
 
     A build after the first recomputes only the ids that a delivery loaded since the last
     build touches: the ids in the changed days' raw rows, plus the ids whose current version

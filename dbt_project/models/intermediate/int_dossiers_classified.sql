@@ -1,5 +1,5 @@
 -- One row per dossier (latest version) with the flags every dossier indicator counts,
--- attributed to today's unit. SPEC §3: withdrawn/cancelled dossiers count in no denominator.
+-- attributed to today's unit. Withdrawn/cancelled dossiers count in no denominator.
 {{ config(materialized='view') }}
 
 with dossiers as (
