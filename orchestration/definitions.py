@@ -15,7 +15,7 @@ from orchestration.defs.raw.scan import landing_scan
 from orchestration.defs.raw.sensors import build_landing_sensor
 from orchestration.defs.schedules import build_nightly_schedule
 from orchestration.outcomes import QUIET_TAG
-from orchestration.resources import GxValidation, landing_zone
+from orchestration.resources import GxValidation, landing_zone, publish_target
 from orchestration.settings import Settings, load_settings
 
 JOB_NAME = "nightly"
@@ -55,6 +55,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             ),
             "landing": landing_zone(settings),
             "gx": GxValidation(),
+            "target": publish_target(settings),
             "dbt": DbtCli(project_dir=PROJECT, dbt_executable=DBT_EXECUTABLE),
         },
     )

@@ -10,7 +10,7 @@ import dagster as dg
 from pydantic import PrivateAttr
 
 from orchestration.defs.raw.loader import RowRules
-from orchestration.settings import Settings
+from orchestration.settings import PII_KEY_VAR, POSTGRES_URL_VAR, Settings
 from quality.suites import Suite
 from quality.validate import SuiteResult, Validator
 from sources.contracts import CONTRACTS
@@ -52,11 +52,29 @@ class LandingZone(dg.ConfigurableResource):
 def landing_zone(settings: Settings) -> LandingZone:
     return LandingZone(
         path=str(settings.landing_dir),
-        pii_key=settings.pii_key.decode(),
+        # secrets by variable name: the UI shows a resource's config, never these values
+        pii_key=dg.EnvVar(PII_KEY_VAR),
         first_extract_date=settings.first_extract_date,
         date_floor=settings.date_floor.isoformat(),
         block_on_skipped=settings.block_on_skipped,
         max_quarantine_ratio=settings.max_quarantine_ratio,
+    )
+
+
+class PublishTarget(dg.ConfigurableResource):
+    """Where the audited marts go: the snapshot BI tools read, how many earlier snapshots
+    are kept, and the optional PostgreSQL copy."""
+
+    published: str
+    keep_snapshots: int = 5
+    postgres_url: str | None = None
+
+
+def publish_target(settings: Settings) -> PublishTarget:
+    return PublishTarget(
+        published=str(settings.published),
+        keep_snapshots=settings.keep_snapshots,
+        postgres_url=dg.EnvVar(POSTGRES_URL_VAR) if settings.postgres_url else None,
     )
 
 

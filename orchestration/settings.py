@@ -75,9 +75,14 @@ def _path(name: str, default: Path) -> Path:
     return Path(os.path.abspath(Path(os.environ.get(name) or default).expanduser()))
 
 
+#: Secrets handed to Dagster resources by name (dg.EnvVar), so the UI never shows them.
+PII_KEY_VAR = "CCHC_PII_KEY"
+POSTGRES_URL_VAR = "CCHC_POSTGRES_URL"
+
+
 def _pii_key(data_dir: Path) -> bytes:
     """`CCHC_PII_KEY`, else a key generated once into `$CCHC_DATA_DIR/.pii_key`."""
-    if key := os.environ.get("CCHC_PII_KEY"):
+    if key := os.environ.get(PII_KEY_VAR):
         return key.encode()
     path = data_dir / ".pii_key"
     if not path.exists():
@@ -162,7 +167,7 @@ def load_settings() -> Settings:
         == "block",
         keep_snapshots=_parsed("CCHC_KEEP_SNAPSHOTS", "5", _count, "a whole number ≥ 1"),
         postgres_url=_parsed(
-            "CCHC_POSTGRES_URL",
+            POSTGRES_URL_VAR,
             "-",
             _postgres_url,
             "postgresql://user:password@host:port/database",
@@ -192,5 +197,6 @@ def load_settings() -> Settings:
         CCHC_WAREHOUSE=str(settings.warehouse),
         CCHC_PUBLISHED=str(settings.published),
         CCHC_DUCKDB_MEMORY_LIMIT=settings.duckdb_memory_limit,
+        **{PII_KEY_VAR: settings.pii_key.decode()},  # also when generated into .pii_key
     )
     return settings

@@ -16,6 +16,15 @@ def test_definitions_load():
     dg.Definitions.validate_loadable(defs)
 
 
+def test_secrets_reach_resources_by_variable_name_only(monkeypatch):
+    """The UI shows resources' config: the pseudonymisation key and the PostgreSQL password
+    are there as variable names, resolved only when a run starts."""
+    monkeypatch.setenv("CCHC_POSTGRES_URL", "postgresql://u:secret-pw@localhost:5432/db")
+    defs = build_definitions(load_settings())
+    assert defs.resources["landing"].pii_key == dg.EnvVar("CCHC_PII_KEY")
+    assert defs.resources["target"].postgres_url == dg.EnvVar("CCHC_POSTGRES_URL")
+
+
 def test_check_list_in_the_docs_is_every_check_of_the_job():
     """docs/checks.md is what `cchc checks` prints, and names exactly the job's checks."""
     from pathlib import Path

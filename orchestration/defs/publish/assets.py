@@ -8,7 +8,7 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.outcomes import read_events
-from orchestration.settings import load_settings
+from orchestration.resources import PublishTarget
 from quality.postgres import publish_postgres
 from quality.publish import MART_TABLES, PUBLISHED_TABLES, publish
 
@@ -26,7 +26,9 @@ MART_KEYS = [dg.AssetKey(["marts", t]) for t in MART_TABLES]
         "$CCHC_PUBLISHED, only when every blocking check of the run passed."
     ),
 )
-def snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def snapshot(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource, target: PublishTarget
+) -> dg.MaterializeResult:
     report = read_events(
         r.dagster_event
         for r in context.instance.all_logs(
@@ -39,18 +41,17 @@ def snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
             description="Blocking checks failed; the published snapshot is unchanged: "
             + ", ".join(blocking)
         )
-    settings = load_settings()
     result = publish(
         Path(duckdb.database),
-        settings.published,
+        Path(target.published),
         context.run_id,
         len(passed),
         len(warned),
-        keep=settings.keep_snapshots,
+        keep=target.keep_snapshots,
     )
-    if settings.postgres_url:
+    if target.postgres_url:
         try:
-            publish_postgres(settings.published, settings.postgres_url, PUBLISHED_TABLES)
+            publish_postgres(Path(target.published), target.postgres_url, PUBLISHED_TABLES)
         except psycopg.Error as exc:
             raise dg.Failure(
                 description="The DuckDB snapshot was published; the PostgreSQL target was "
