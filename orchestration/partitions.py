@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.settings import load_settings
+from sources.readers import LOCAL_TZ
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -13,7 +14,7 @@ RANGE_END_TAG = "dagster/asset_partition_range_end"
 EXTRACT_DATES = dg.DailyPartitionsDefinition(
     start_date=load_settings().first_extract_date,
     end_offset=1,
-    timezone="Asia/Ho_Chi_Minh",
+    timezone=LOCAL_TZ,
 )
 
 

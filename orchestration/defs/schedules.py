@@ -12,6 +12,7 @@ from orchestration.defs.dbt.project import PROJECT
 from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.partitions import range_tags
 from orchestration.resources import LandingZone
+from sources.readers import LOCAL_TZ
 
 LOOKBACK_DAYS = 7
 
@@ -24,7 +25,7 @@ def build_nightly_schedule(job_name: str, cron: str, quiet_tag: str) -> dg.Sched
     @dg.schedule(
         name="nightly_schedule",
         cron_schedule=cron,
-        execution_timezone="Asia/Ho_Chi_Minh",
+        execution_timezone=LOCAL_TZ,
         job_name=job_name,
         default_status=dg.DefaultScheduleStatus.RUNNING,
         description=f"Ingest → dbt → checks → publish, at `{cron}` (default 02:00 nightly).",

@@ -12,6 +12,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
+from orchestration.constants import OWNERS
 from orchestration.defs.dbt.project import PROJECT, ensure_manifest
 
 #: Run tag (value "true") that makes `dbt build` rebuild incremental models from scratch.
@@ -41,7 +42,7 @@ class SchemaTranslator(DagsterDbtTranslator):
         return dbt_resource_props["schema"]
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
-        return ["team:cchc-data"]
+        return OWNERS
 
 
 @dbt_assets(

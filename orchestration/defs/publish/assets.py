@@ -6,6 +6,7 @@ import dagster as dg
 import psycopg
 from dagster_duckdb import DuckDBResource
 
+from orchestration.constants import OWNERS
 from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.outcomes import read_events
 from orchestration.resources import PublishTarget
@@ -20,7 +21,7 @@ MART_KEYS = [dg.AssetKey(["marts", t]) for t in MART_TABLES]
     group_name="publish",
     deps=[*MART_KEYS, SCAN_KEY],
     kinds={"duckdb", "parquet"},
-    owners=["team:cchc-data"],
+    owners=OWNERS,
     description=(
         "Copies the marts into a new DuckDB file plus Parquet and atomically replaces "
         "$CCHC_PUBLISHED, only when every blocking check of the run passed."

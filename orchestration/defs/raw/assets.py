@@ -3,13 +3,12 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from orchestration.constants import OWNERS
 from orchestration.defs.raw.loader import LoadSummary, load_deliveries
 from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.partitions import EXTRACT_DATES
 from orchestration.resources import LandingZone
 from sources.contracts import CONTRACTS, REFERENCE_SOURCES, SourceContract
-
-OWNERS = ["team:cchc-data"]
 
 
 def _reference_deps(contract: SourceContract) -> list[dg.AssetDep]:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from orchestration.constants import OWNERS
 from orchestration.resources import LandingZone
 from orchestration.warehouse import ensure_schema
 from quality.gate import record_scan, unaccounted
@@ -33,7 +34,7 @@ FRESHNESS_PREFIX = "freshness_"
     key=SCAN_KEY,
     group_name="raw",
     kinds={"duckdb"},
-    owners=["team:cchc-data"],
+    owners=OWNERS,
     description=(
         "Every file and folder of the landing zone, accounted for: loadable deliveries go to "
         "the raw assets, everything else is listed in audit.landing_items with its reason."
