@@ -3,6 +3,13 @@
 Each suite validates one query in DuckDB and is attached to one Dagster asset as one asset
 check; a suite is wholly blocking (a failure stops publishing) or a warning. Expectations
 are built lazily so that loading the Dagster definitions does not import GX (≈5 s).
+
+Who owns which rule: GX owns what a person must see samples of — staging ids, code
+resolution, successor chains, date order and amounts of the sources, reconciliation of
+mart counts with staged counts, scorecard statuses. dbt owns the shape of the marts —
+grain (unique / not null keys), accepted values, relationships. Still checked by both:
+rates within [0, 1] (GX `rates` / `rate_range` and dbt `is_rate` on the same mart columns);
+docs/checks.md lists every check with its owner.
 """
 
 from __future__ import annotations
