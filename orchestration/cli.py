@@ -95,7 +95,7 @@ def _summary(settings, outcome, items: list[tuple[str, str, bool]]) -> int:
     print(f"\nRun {outcome.run_id}")
     print(f"  loaded: {loaded or 'nothing new'}")
     for source, (ok, bad) in outcome.rows.items():
-        print(f"    {source:<16} {ok:>9} rows loaded, {bad:>6} quarantined")
+        print(f"    {source:<16} {ok:>11,} rows loaded, {bad:>7,} quarantined")
     print(
         f"  checks: {len(report.passed)} passed, {len(report.warned)} warned,"
         f" {len(report.blocked)} failed"
