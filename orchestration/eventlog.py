@@ -19,6 +19,11 @@ per partition (85 checks × 730 days: 31 s of a first load), each holding the wh
 event; the check's result, which carries no partition, then updates none of them and adds a
 row of its own, so they stay "planned" forever. One row without a partition is what the
 result updates. Every check here is on an unpartitioned asset.
+
+It leans on the storage's internals (`_connect`, `prepare_insert_event_batch`,
+`_store_asset_event`…), the ones Dagster's own PostgreSQL storage uses: Dagster is pinned
+to 1.13.x in pyproject.toml, and tests/test_deploy.py checks what the UI reads back (every
+loaded day materialized, one check row per run with its result).
 """
 
 from __future__ import annotations
