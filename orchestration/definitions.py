@@ -10,11 +10,12 @@ from orchestration.defs.dbt.assets import cchc_dbt_models
 from orchestration.defs.dbt.project import DBT_EXECUTABLE, PROJECT, DbtCli
 from orchestration.defs.publish.assets import snapshot
 from orchestration.defs.quality.checks import GX_CHECKS
-from orchestration.defs.raw.assets import RAW_ASSETS
+from orchestration.defs.raw.assets import build_raw_assets
 from orchestration.defs.raw.scan import landing_scan
 from orchestration.defs.raw.sensors import build_landing_sensor
 from orchestration.defs.schedules import build_nightly_schedule
 from orchestration.outcomes import QUIET_TAG
+from orchestration.partitions import extract_dates
 from orchestration.resources import GxValidation, landing_zone, publish_target
 from orchestration.settings import Settings, load_settings
 
@@ -30,8 +31,9 @@ JOB_TAGS = {
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
-    assets = [landing_scan, *RAW_ASSETS, cchc_dbt_models, snapshot]
-    raw_keys = {k for a in RAW_ASSETS for k in a.keys}
+    raw_assets = build_raw_assets(extract_dates(settings.first_extract_date))
+    assets = [landing_scan, *raw_assets, cchc_dbt_models, snapshot]
+    raw_keys = {k for a in raw_assets for k in a.keys}
     downstream = [k for a in assets for k in a.keys if k not in raw_keys]
     job = dg.define_asset_job(
         JOB_NAME,
@@ -61,4 +63,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     )
 
 
-defs = build_definitions(load_settings())
+@dg.definitions
+def defs() -> dg.Definitions:
+    """The code location's entry point, called when Dagster loads it (not at import)."""
+    return build_definitions(load_settings())

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.settings import load_settings
 from sources.readers import LOCAL_TZ
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 
-#: One partition per landing folder date; `end_offset=1` so today's folder is loadable.
-EXTRACT_DATES = dg.DailyPartitionsDefinition(
-    start_date=load_settings().first_extract_date,
-    end_offset=1,
-    timezone=LOCAL_TZ,
-)
+
+def extract_dates(first: str) -> dg.DailyPartitionsDefinition:
+    """One partition per landing folder date from `first` (CCHC_FIRST_EXTRACT_DATE);
+    `end_offset=1` so today's folder is loadable."""
+    return dg.DailyPartitionsDefinition(start_date=first, end_offset=1, timezone=LOCAL_TZ)
 
 
 def range_tags(first: str, last: str) -> dict[str, str]:

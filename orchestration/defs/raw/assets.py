@@ -6,7 +6,6 @@ from dagster_duckdb import DuckDBResource
 from orchestration.constants import OWNERS
 from orchestration.defs.raw.loader import LoadSummary, load_deliveries
 from orchestration.defs.raw.scan import SCAN_KEY
-from orchestration.partitions import EXTRACT_DATES
 from orchestration.resources import LandingZone
 from sources.contracts import CONTRACTS, REFERENCE_SOURCES, SourceContract
 
@@ -25,7 +24,9 @@ def _reference_deps(contract: SourceContract) -> list[dg.AssetDep]:
     ]
 
 
-def build_raw_asset(contract: SourceContract) -> dg.AssetsDefinition:
+def build_raw_asset(
+    contract: SourceContract, partitions: dg.PartitionsDefinition
+) -> dg.AssetsDefinition:
     @dg.asset(
         key=dg.AssetKey(["raw", contract.name]),
         group_name="raw",
@@ -34,7 +35,7 @@ def build_raw_asset(contract: SourceContract) -> dg.AssetsDefinition:
             "source contract. Bad rows go to audit.quarantine with a reason; re-delivering a "
             "day replaces it."
         ),
-        partitions_def=EXTRACT_DATES,
+        partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
         deps=_reference_deps(contract),
         kinds={"duckdb", "polars"},
@@ -83,4 +84,5 @@ def build_raw_asset(contract: SourceContract) -> dg.AssetsDefinition:
     return _raw
 
 
-RAW_ASSETS = [build_raw_asset(c) for c in CONTRACTS.values()]
+def build_raw_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+    return [build_raw_asset(c, partitions) for c in CONTRACTS.values()]
