@@ -122,7 +122,9 @@ def test_old_runs_are_pruned_with_their_events():
     assert instance.get_run_by_id(newer) is None
 
 
-def test_sqlite_instance_records_every_loaded_day_and_one_check_row_per_run(env):
+def test_sqlite_instance_records_every_loaded_day_and_one_check_row_per_run(
+    env, tmp_path, monkeypatch
+):
     """The default instance's event log (orchestration/eventlog.py) writes a ranged run's
     per-day materializations in batches: the UI's per-day view still shows exactly the days
     loaded, and each check has one row per run, with its result (none left "planned")."""
@@ -135,6 +137,7 @@ def test_sqlite_instance_records_every_loaded_day_and_one_check_row_per_run(env)
     from orchestration.pipeline import run
 
     generate(env.landing_dir, SampleConfig(start=date(2026, 1, 1), days=12, dossiers_per_day=20))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))  # this test's own instance
     instance = get_instance(env)
     assert isinstance(instance.event_log_storage, BatchingSqliteEventLogStorage)
     first = run(env, instance)
