@@ -13,6 +13,7 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
+from orchestration.changes import loaded_fingerprints
 from orchestration.warehouse import PSEUDONYM_COLUMN, ensure_schema, raw_columns
 from sources.contracts import SourceContract
 from sources.landing import Delivery
@@ -153,16 +154,10 @@ def load_deliveries(
     `progress(summary so far, days to load)` is called between batches of a long load."""
     ensure_schema(con)
     summary = LoadSummary()
-    loaded = dict(
-        con.execute(
-            "select strftime(extract_date, '%Y-%m-%d'), fingerprint from audit.deliveries"
-            " where source = ?",
-            [contract.name],
-        ).fetchall()
-    )
+    loaded = loaded_fingerprints(con)
     todo = []
     for delivery in batch:
-        if loaded.get(delivery.day) == delivery.fingerprint:
+        if loaded.get(f"{contract.name}/{delivery.day}") == delivery.fingerprint:
             summary.days_unchanged.append(delivery.day)
         else:
             todo.append(delivery)
