@@ -2,13 +2,16 @@
 extract date and `cchc run` loads it, measuring what the data folder holds after the night.
 
     python bench/nights.py [--nights 365] [--dossiers-per-day 300] [--work /var/tmp/cchc-nights]
+                           [--resume]
 
 Reports, per night, the seconds of `cchc run` and the bytes of the working warehouse, the
 Dagster instance, the published folder (all kept snapshots), dbt's working folder and the
 landing zone, as JSON lines in <work>/nights.jsonl, then the growth per night over the last
 half of the series and a linear projection to a year. The nights run back to back, so run
 retention by age (CCHC_KEEP_RUN_DAYS, 90) never triggers; CCHC_KEEP_RUNS=90 stands in for
-it (one run a night). The series ends on today's date.
+it (one run a night). The series ends on the date it was started. A year of nights takes
+about three hours: `--resume` continues a series that was interrupted (its work folder holds
+the data, the nights measured and the series' dates).
 """
 
 from __future__ import annotations
@@ -43,10 +46,14 @@ def size(path: Path) -> int:
 
 
 def night(data: Path, day: date, env: dict[str, str]) -> dict:
-    """Deliver the next extract date, run, measure."""
-    subprocess.run(
-        [*CCHC, "sample", "--next", "1"], cwd=HERE, env=env, check=True, capture_output=True
-    )
+    """Deliver the night's extract date (unless an interrupted series already did), run,
+    measure."""
+    sample = json.loads((data / "sample.json").read_text())
+    delivered = date.fromisoformat(sample["start"]) + timedelta(days=sample["days"] - 1)
+    if delivered < day:
+        subprocess.run(
+            [*CCHC, "sample", "--next", "1"], cwd=HERE, env=env, check=True, capture_output=True
+        )
     started = time.perf_counter()
     proc = subprocess.run(
         [*CCHC, "run"], cwd=HERE, env=env, capture_output=True, text=True, check=False
@@ -63,8 +70,8 @@ def main() -> None:
     parser.add_argument("--nights", type=int, default=365)
     parser.add_argument("--dossiers-per-day", type=int, default=300)
     parser.add_argument("--work", type=Path, default=Path("/var/tmp/cchc-nights"))
+    parser.add_argument("--resume", action="store_true", help="continue the series in --work")
     args = parser.parse_args()
-    shutil.rmtree(args.work, ignore_errors=True)
     data = args.work / "data"
     env = {
         **os.environ,
@@ -74,15 +81,23 @@ def main() -> None:
         "CCHC_KEEP_RUNS": "90",
         "PYTHONPATH": str(HERE),
     }
-    # a week of history before the first night, so the first night is not a backfill
-    first_night = date.today() - timedelta(days=args.nights - 1)
-    start = first_night - timedelta(days=HISTORY_DAYS)
-    sample = ["--start", start.isoformat(), "--days", str(HISTORY_DAYS)]
-    sample += ["--dossiers-per-day", str(args.dossiers_per_day)]
-    subprocess.run([*CCHC, "sample", *sample], cwd=HERE, env=env, check=True, capture_output=True)
-    rows = []
-    with (args.work / "nights.jsonl").open("w") as out:
-        for n in range(args.nights):
+    series = args.work / "series.json"
+    measured = args.work / "nights.jsonl"
+    if args.resume:
+        first_night = date.fromisoformat(json.loads(series.read_text())["first_night"])
+        rows = [json.loads(line) for line in measured.read_text().splitlines()]
+    else:
+        shutil.rmtree(args.work, ignore_errors=True)
+        first_night = date.today() - timedelta(days=args.nights - 1)
+        start = first_night - timedelta(days=HISTORY_DAYS)  # a week before: not a backfill
+        sample = ["--start", start.isoformat(), "--days", str(HISTORY_DAYS)]
+        sample += ["--dossiers-per-day", str(args.dossiers_per_day)]
+        env_run = {"cwd": HERE, "env": env, "check": True, "capture_output": True}
+        subprocess.run([*CCHC, "sample", *sample], **env_run)
+        series.write_text(json.dumps({"first_night": first_night.isoformat()}))
+        rows = []
+    with measured.open("a") as out:
+        for n in range(len(rows), args.nights):
             row = night(data, first_night + timedelta(days=n), env)
             rows.append(row)
             out.write(json.dumps(row) + "\n")

@@ -20,6 +20,10 @@ event; the check's result, which carries no partition, then updates none of them
 row of its own, so they stay "planned" forever. One row without a partition is what the
 result updates. Every check here is on an unpartitioned asset.
 
+Deleting a run (run retention, orchestration/instance.py) deletes what Dagster's storage
+leaves behind: the run's shard file (about 1 MB a night) and its check rows in the index.
+Without this the instance grew by both every night once retention started.
+
 It leans on the storage's internals (`_connect`, `prepare_insert_event_batch`,
 `_store_asset_event`…), the ones Dagster's own PostgreSQL storage uses: Dagster is pinned
 to 1.13.x in pyproject.toml, and tests/test_deploy.py checks what the UI reads back (every
@@ -29,8 +33,9 @@ loaded day materialized, one check row per run with its result).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
+from pathlib import Path
 
 from dagster._core.events import ASSET_CHECK_EVENTS, ASSET_EVENTS, DagsterEventType
 from dagster._core.events.log import EventLogEntry
@@ -114,6 +119,25 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
                     self._store_asset_event(conn, event, event_id)
                 if event.dagster_event_type in ASSET_CHECK_EVENTS:
                     conn.execute(_planned_check_row(event, event_id))
+
+    def delete_events(self, run_id: str) -> None:
+        """Dagster's delete, then the run's check rows and its shard file."""
+        super().delete_events(run_id)
+        with self.index_transaction() as conn:
+            conn.execute(
+                AssetCheckExecutionsTable.delete().where(
+                    AssetCheckExecutionsTable.c.run_id == run_id
+                )
+            )
+        with self._db_lock:
+            engine = self.__dict__.get("_engines", {}).pop(run_id, None)
+            if engine is not None:
+                engine.dispose()
+            self._initialized_dbs.discard(run_id)
+        shard = Path(self.path_for_shard(run_id))
+        for path in (shard, shard.with_suffix(".db-wal"), shard.with_suffix(".db-shm")):
+            with suppress(FileNotFoundError):
+                path.unlink()
 
     def _store_asset_check_evaluation_planned(
         self, event: EventLogEntry, event_id: int | None

@@ -3,11 +3,14 @@ project module reads its settings, so tests never touch ./data."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="cchc-tests-"))
+atexit.register(shutil.rmtree, _SESSION_DIR, ignore_errors=True)
 os.environ["CCHC_DATA_DIR"] = str(_SESSION_DIR / "data")
 os.environ["CCHC_PII_KEY"] = "test-key-not-secret"
 os.environ["DAGSTER_HOME"] = str(_SESSION_DIR / "dagster")

@@ -133,7 +133,7 @@ def test_sqlite_instance_records_every_loaded_day_and_one_check_row_per_run(
     )
 
     from orchestration.eventlog import BatchingSqliteEventLogStorage
-    from orchestration.instance import get_instance
+    from orchestration.instance import get_instance, prune_runs
     from orchestration.pipeline import run
 
     generate(env.landing_dir, SampleConfig(start=date(2026, 1, 1), days=12, dossiers_per_day=20))
@@ -156,3 +156,10 @@ def test_sqlite_instance_records_every_loaded_day_and_one_check_row_per_run(
         history = storage.get_asset_check_execution_history(key, limit=10)
         assert [r.run_id for r in history] == [second.run_id, first.run_id], name
         assert all(r.status != Status.PLANNED for r in history), name
+    # retention deletes a run with its shard file and check rows, not only its events
+    shard = Path(storage.path_for_shard(first.run_id))
+    assert shard.exists()
+    assert prune_runs(instance, keep_days=1, keep_runs=1) == 1
+    assert not shard.exists()
+    history = storage.get_asset_check_execution_history(key, limit=10)
+    assert [r.run_id for r in history] == [second.run_id]
