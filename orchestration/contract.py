@@ -48,6 +48,7 @@ def _source(contract: SourceContract) -> list[str]:
     if contract.procedure_refs:
         facts.append(f"procedure codes resolve: `{', '.join(contract.procedure_refs)}`")
     facts += [f"`{a}` ≤ `{b}`" for a, b in contract.date_order]
+    facts += [f"`{a}` ≤ `{b}`" for a, b in contract.at_most]
     if contract.non_negative:
         facts.append(f"non-negative: `{', '.join(contract.non_negative)}`")
     if contract.max_silent_days:

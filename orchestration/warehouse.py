@@ -96,7 +96,20 @@ def check_openable(path: Path) -> None:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the audit and raw tables; a column added to a contract since the warehouse
+    was created is added to its raw table (blank in the rows loaded before)."""
     con.execute(AUDIT_DDL)
+    existing = set(
+        con.execute(
+            "select table_name, column_name from information_schema.columns"
+            " where table_schema = 'raw'"
+        ).fetchall()
+    )
     for contract in CONTRACTS.values():
-        body = ", ".join(f"{name} {typ}" for name, typ in raw_columns(contract))
+        columns = raw_columns(contract)
+        body = ", ".join(f"{name} {typ}" for name, typ in columns)
         con.execute(f"create table if not exists raw.{contract.name} ({body})")
+        if any((contract.name, name) in existing for name, _ in columns):
+            for name, typ in columns:
+                if (contract.name, name) not in existing:
+                    con.execute(f"alter table raw.{contract.name} add column {name} {typ}")

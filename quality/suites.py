@@ -127,6 +127,8 @@ DOSSIER_RATES = (
     "result_digitization_rate",
     "online_payment_rate",
     "satisfaction_rate",
+    "sync_rate",
+    "vneid_rate",
 )
 DOSSIER_COUNTS = (
     "received_count",
@@ -137,6 +139,9 @@ DOSSIER_COUNTS = (
     "late_count",
     "fee_dossier_count",
     "rated_count",
+    "synced_count",
+    "online_received_count",
+    "vneid_count",
 )
 
 SUITES: list[Suite] = [
@@ -252,6 +257,46 @@ SUITES: list[Suite] = [
     ),
     Suite(
         "ids",
+        _stg("stg_work_records"),
+        "select * from staging.stg_work_records",
+        True,
+        "Work record ids unique; agency and date present.",
+        _not_null_unique(("record_id", "agency_code", "opened_at")),
+    ),
+    Suite(
+        "agency_codes_resolve",
+        _stg("stg_work_records"),
+        "select w.agency_code || ' (work record ' || w.record_id || ')'"
+        " as unresolved_agency_code"
+        " from staging.stg_work_records w anti join staging.stg_agencies a using (agency_code)",
+        True,
+        "Every work record's agency code is a known agency.",
+        _unresolved_codes("unresolved_agency_code"),
+    ),
+    Suite(
+        "counts",
+        _stg("stg_surveys"),
+        "select * from staging.stg_surveys",
+        True,
+        "Questionnaire counts non-negative, satisfied ≤ respondents.",
+        lambda e, r: [
+            *_non_negative(("respondents", "satisfied"))(e, r),
+            e.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="respondents", column_B="satisfied", or_equal=True
+            ),
+        ],
+    ),
+    Suite(
+        "agency_codes_resolve",
+        _stg("stg_surveys"),
+        "select s.agency_code || ' (survey ' || s.survey_id || ')' as unresolved_agency_code"
+        " from staging.stg_surveys s anti join staging.stg_agencies a using (agency_code)",
+        True,
+        "Every survey row's agency code is a known agency.",
+        _unresolved_codes("unresolved_agency_code"),
+    ),
+    Suite(
+        "ids",
         _mart("dim_agency"),
         "select * from marts.dim_agency",
         True,
@@ -300,6 +345,34 @@ SUITES: list[Suite] = [
         "  from marts.fct_signed_document_monthly) as mart",
         True,
         "Mart document counts equal staged non-secret documents.",
+        _pairs_equal((("staged", "mart"),)),
+    ),
+    Suite(
+        "rates",
+        _mart("fct_procedure_coverage_monthly"),
+        "select * from marts.fct_procedure_coverage_monthly",
+        True,
+        "Procedure coverage rates in [0, 1].",
+        _rates(
+            ("full_online_coverage_rate", "online_payment_coverage_rate", "cross_boundary_rate")
+        ),
+    ),
+    Suite(
+        "reconciliation",
+        _mart("fct_work_record_monthly"),
+        "select (select count(*) from staging.stg_work_records where not is_secret) as staged,"
+        " (select coalesce(sum(record_count), 0) from marts.fct_work_record_monthly) as mart",
+        True,
+        "Mart work-record counts equal staged non-secret records.",
+        _pairs_equal((("staged", "mart"),)),
+    ),
+    Suite(
+        "reconciliation",
+        _mart("fct_survey_monthly"),
+        "select (select coalesce(sum(respondents), 0) from staging.stg_surveys) as staged,"
+        " (select coalesce(sum(respondents), 0) from marts.fct_survey_monthly) as mart",
+        True,
+        "Mart survey respondents equal staged respondents.",
         _pairs_equal((("staged", "mart"),)),
     ),
     Suite(

@@ -112,6 +112,8 @@ class SourceContract:
     #: (earlier, later): a row whose `later` precedes `earlier` is quarantined.
     date_order: tuple[tuple[str, str], ...] = ()
     non_negative: tuple[str, ...] = ()
+    #: (column, bound): a row whose `column` exceeds its `bound` column is quarantined.
+    at_most: tuple[tuple[str, str], ...] = ()
     #: A daily source silent this many days gets a freshness warning (None: not daily).
     max_silent_days: int | None = None
 
@@ -175,6 +177,11 @@ STAFF_CATEGORIES = {
     "public_employee": ("Viên chức",),
     "contract": ("Hợp đồng", "Lao động hợp đồng"),
 }
+SECTORS = {
+    "administration": ("Hành chính", "Cơ quan hành chính"),
+    "health": ("Y tế",),
+    "education": ("Giáo dục",),
+}
 CAPITAL_SOURCES = {
     "central": ("NSTW", "Ngân sách trung ương"),
     "local": ("NSĐP", "Ngân sách địa phương"),
@@ -216,6 +223,14 @@ PROCEDURES = SourceContract(
         ),
         Column("has_fee", "Có phí, lệ phí", "bool"),
         Column("is_business", "Liên quan doanh nghiệp", "bool"),
+        Column("full_online_eligible", "Đủ điều kiện cung cấp DVC toàn trình", "bool"),
+        Column("online_payment_enabled", "Đã triển khai thanh toán trực tuyến", "bool"),
+        Column(
+            "cross_boundary",
+            "Tiếp nhận không phụ thuộc địa giới hành chính",
+            "bool",
+            aliases=("Không phụ thuộc địa giới hành chính",),
+        ),
         _updated_at(),
     ),
 )
@@ -246,6 +261,13 @@ DOSSIERS = SourceContract(
         Column("payment_method", "Hình thức thanh toán", "enum", labels=PAYMENT_METHODS),
         Column("apology_issued", "Đã xin lỗi", "bool"),
         Column("rating", "Đánh giá", "enum", labels=RATINGS),
+        Column(
+            "synced_at",
+            "Thời điểm đồng bộ Cổng DVCQG",
+            "datetime",
+            aliases=("Đồng bộ Cổng DVCQG", "Ngày đồng bộ"),
+        ),
+        Column("vneid_authenticated", "Xác thực VNeID", "bool", aliases=("VNeID",)),
         _updated_at(),
     ),
 )
@@ -332,9 +354,53 @@ PAYMENTS = SourceContract(
     ),
 )
 
+WORK_RECORDS = SourceContract(
+    name="work_records",
+    title="Hồ sơ công việc",
+    key=("record_id",),
+    agency_refs=("agency_code",),
+    max_silent_days=2,
+    columns=(
+        Column("record_id", "Mã hồ sơ công việc", required=True),
+        Column("agency_code", "Mã đơn vị", required=True),
+        Column("opened_at", "Ngày mở hồ sơ", "datetime", required=True),
+        Column("is_secret", "Hồ sơ mật", "bool", required=True),
+        Column("processed_online", "Xử lý trên môi trường mạng", "bool", required=True),
+        _updated_at(),
+    ),
+)
+
+SURVEYS = SourceContract(
+    name="surveys",
+    title="Kết quả khảo sát sự hài lòng",
+    key=("survey_id", "agency_code", "sector"),
+    agency_refs=("agency_code",),
+    non_negative=("respondents", "satisfied"),
+    at_most=(("satisfied", "respondents"),),
+    columns=(
+        Column("survey_id", "Mã đợt khảo sát", required=True),
+        Column("agency_code", "Mã đơn vị", required=True),
+        Column("sector", "Lĩnh vực", "enum", required=True, labels=SECTORS),
+        Column("surveyed_at", "Ngày khảo sát", "date", required=True),
+        Column("respondents", "Số phiếu", "int", required=True),
+        Column("satisfied", "Số phiếu hài lòng", "int", required=True),
+        _updated_at(),
+    ),
+)
+
 CONTRACTS: dict[str, SourceContract] = {
     c.name: c
-    for c in (AGENCIES, PROCEDURES, DOSSIERS, DOCUMENTS, STAFFING, INVESTMENT_PLAN, PAYMENTS)
+    for c in (
+        AGENCIES,
+        PROCEDURES,
+        DOSSIERS,
+        DOCUMENTS,
+        STAFFING,
+        INVESTMENT_PLAN,
+        PAYMENTS,
+        WORK_RECORDS,
+        SURVEYS,
+    )
 }
 #: Reference sources are loaded before the operational ones in a run, so codes resolve.
 REFERENCE_SOURCES = ("agencies", "procedures")

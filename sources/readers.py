@@ -569,7 +569,8 @@ def _plausible_dates(
 def _apply_row_rules(
     df: pl.DataFrame, contract: SourceContract, date_floor: date | None = None
 ) -> pl.DataFrame:
-    """Rules across columns of one row: date order, plausible dates, non-negative amounts."""
+    """Rules across columns of one row: date order, plausible dates, bounds, non-negative
+    amounts."""
     rules = _plausible_dates(df, contract, date_floor)
     for earlier, later in contract.date_order:
         rules.append(
@@ -578,6 +579,16 @@ def _apply_row_rules(
                     f"{later} ({{}}) is before {earlier} ({{}})",
                     _show_time(pl.col(later)),
                     _show_time(pl.col(earlier)),
+                )
+            )
+        )
+    for name, bound in contract.at_most:
+        rules.append(
+            pl.when(pl.col(name) > pl.col(bound)).then(
+                pl.format(
+                    f"{name} ({{}}) is more than {bound} ({{}})",
+                    pl.col(name).cast(pl.String),
+                    pl.col(bound).cast(pl.String),
                 )
             )
         )

@@ -67,6 +67,9 @@ PROCEDURES = [
         "level": "commune",
         "online_level": "full",
         "has_fee": True,
+        "full_online_eligible": True,
+        "online_payment_enabled": True,
+        "cross_boundary": True,
         "updated_at": T(2024, 12, 1),
     },
     {
@@ -75,6 +78,9 @@ PROCEDURES = [
         "level": "province",
         "online_level": "partial",
         "has_fee": False,
+        "full_online_eligible": True,  # eligible, not yet offered full online
+        "online_payment_enabled": False,
+        "cross_boundary": False,  # until the catalogue of 15/02/2026
         "updated_at": T(2024, 12, 1),
     },
     {
@@ -83,6 +89,9 @@ PROCEDURES = [
         "level": "province",
         "online_level": "none",
         "has_fee": False,
+        "full_online_eligible": False,
+        "online_payment_enabled": False,
+        "cross_boundary": True,
         "updated_at": T(2024, 12, 1),
     },
 ]
@@ -126,7 +135,9 @@ DOSSIERS = {
         is_digitized=True,
         result_digitized=True,
         rating="very_satisfied",
-    ),  # due as a bare date, completed that day: on time
+        synced_at=T(2026, 1, 10, 17),
+        vneid_authenticated=True,
+    ),  # due as a bare date, completed that day: on time; synced 2 h after its change
     "D2": dossier(
         "D2",
         "P_PART",
@@ -149,7 +160,8 @@ DOSSIERS = {
         "completed",
         T(2026, 1, 12, 9),
         is_digitized=True,
-    ),  # late, no apology
+        synced_at=T(2026, 1, 13, 8),
+    ),  # late, no apology; synced 23 h after its change
     "D4": dossier(
         "D4",
         "P_PART",
@@ -171,7 +183,9 @@ DOSSIERS = {
         T(2026, 2, 3, 11),
         is_digitized=True,
         rating="satisfied",
-    ),
+        synced_at=T(2026, 2, 4, 12),
+        vneid_authenticated=False,
+    ),  # synced 25 h after its change: late
     # commune level
     "D6": dossier(
         "D6",
@@ -196,6 +210,7 @@ DOSSIERS = {
         fee_amount=20_000,
         payment_method="cash",
         is_digitized=True,
+        vneid_authenticated=True,
     ),
     "D8": dossier(
         "D8",
@@ -244,12 +259,12 @@ def documents() -> list[dict]:
     ]
 
 
-def staffing(day: date, rows: list[tuple]) -> list[dict]:
+def staffing(day: date, rows: list[tuple], category: str = "civil_servant") -> list[dict]:
     return [
         {
             "agency_code": a,
             "snapshot_date": day,
-            "staff_category": "civil_servant",
+            "staff_category": category,
             "quota": q,
             "headcount": h,
             "updated_at": T(day.year, day.month, day.day, 20),
@@ -282,9 +297,74 @@ def payment(pid, code, year, source, paid, amount) -> dict:
     }
 
 
+def work_record(record_id, agency, opened, online, secret=False) -> dict:
+    return {
+        "record_id": record_id,
+        "agency_code": agency,
+        "opened_at": opened,
+        "is_secret": secret,
+        "processed_online": online,
+        "updated_at": opened,
+    }
+
+
+WORK_RECORDS = [
+    work_record("W1", "H31.02", T(2026, 1, 5, 9), True),
+    work_record("W2", "H31.02", T(2026, 1, 6, 9), True),
+    work_record("W3", "H31.02", T(2026, 1, 7, 9), False),
+    work_record("W4", "H31.02", T(2026, 1, 8, 9), False, secret=True),  # counts nowhere
+    work_record("W5", "H31.101", T(2026, 1, 9, 9), True),
+    work_record("W6", "H31.101", T(2026, 1, 12, 9), False),
+    work_record("W7", "H31.D01", T(2025, 5, 12, 9), True),  # abolished district → H31.101
+]
+
+
+def survey(agency, sector, respondents, satisfied) -> dict:
+    return {
+        "survey_id": "KS-2026-Q1",
+        "agency_code": agency,
+        "sector": sector,
+        "surveyed_at": date(2026, 3, 31),
+        "respondents": respondents,
+        "satisfied": satisfied,
+        "updated_at": T(2026, 3, 31, 18),
+    }
+
+
+SURVEYS = [
+    survey("H31.02", "administration", 100, 90),
+    survey("H31.101", "administration", 50, 45),
+    survey("H31.101", "health", 40, 30),
+    survey("H31.101", "education", 60, 54),
+]
+
+
 def write(landing: Path) -> None:
     drop(landing, "agencies", "2024-12-01", agencies(), style="xlsx")
     drop(landing, "procedures", "2024-12-01", PROCEDURES)
+    # the catalogue of 15/02/2026: P_PART now received regardless of boundary
+    part = PROCEDURES[1] | {"cross_boundary": True, "updated_at": T(2026, 2, 15)}
+    drop(landing, "procedures", "2026-02-15", [part])
+    drop(landing, "work_records", "2026-01-31", WORK_RECORDS[:6], style="xlsx")
+    drop(landing, "work_records", "2025-05-31", WORK_RECORDS[6:])
+    drop(landing, "surveys", "2026-03-31", SURVEYS)
+    # Kết luận 40-KL/TW's baseline, delivered once
+    drop(
+        landing,
+        "staffing",
+        "2021-12-31",
+        staffing(
+            date(2021, 12, 31),
+            [
+                ("H31.02", 1900, 1850),
+                ("H57.01", 100, 95),
+                ("H31.D01", 20, 20),
+                ("H31.D01.01", 25, 24),
+            ],
+        )
+        + staffing(date(2021, 12, 31), [("H31.02", 500, 490)], "public_employee"),
+        name="baseline_2021",
+    )
     by_day: dict[str, list[dict]] = {}
     for row in DOSSIERS.values():
         by_day.setdefault(str(row["updated_at"].date()), []).append(row)
@@ -302,13 +382,15 @@ def write(landing: Path) -> None:
         landing,
         "staffing",
         "2025-12-31",
-        staffing(date(2025, 12, 31), [("H31.02", 1838, 1800), ("H31.101", 40, 38)]),
+        staffing(date(2025, 12, 31), [("H31.02", 1838, 1800), ("H31.101", 40, 38)])
+        + staffing(date(2025, 12, 31), [("H31.02", 470, 465)], "public_employee"),
     )
     drop(
         landing,
         "staffing",
         "2026-06-30",
-        staffing(date(2026, 6, 30), [("H31.02", 1670, 1700), ("H31.101", 38, 36)]),
+        staffing(date(2026, 6, 30), [("H31.02", 1670, 1700), ("H31.101", 38, 36)])
+        + staffing(date(2026, 6, 30), [("H31.02", 460, 455)], "public_employee"),
     )
     drop(
         landing,

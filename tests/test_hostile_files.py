@@ -399,6 +399,43 @@ def test_year_26_written_in_four_digits_is_quarantined(warehouse, tmp_path):
     assert "before 01/01/2000" in reason
 
 
+def test_survey_row_with_more_satisfied_than_respondents_is_quarantined(tmp_path):
+    rows = [
+        {
+            "survey_id": "KS-2026-Q1",
+            "agency_code": "H31.101",
+            "sector": sector,
+            "surveyed_at": date(2026, 3, 31),
+            "respondents": 10,
+            "satisfied": satisfied,
+            "updated_at": datetime(2026, 3, 31, 18),
+        }
+        for sector, satisfied in (("health", 12), ("education", 10))
+    ]
+    path = drop(tmp_path, "surveys", "2026-03-31", rows)
+    parsed = read_file(path, CONTRACTS["surveys"])
+    balanced(parsed)
+    assert parsed.valid["sector"].to_list() == ["education"]  # 10 of 10 is fine
+    assert parsed.quarantined["_reason"].to_list() == [
+        "satisfied (12) is more than respondents (10)"
+    ]
+
+
+def test_a_warehouse_from_before_a_contract_column_gains_it(warehouse, tmp_path):
+    """A column added to a contract (synced_at) is added to the raw table of a warehouse
+    created before it; rows loaded earlier read blank, new deliveries fill it."""
+    from orchestration.warehouse import ensure_schema
+
+    warehouse.execute("alter table raw.dossiers drop column synced_at")
+    load_day(warehouse, tmp_path / "landing", "2026-01-05", [dossier(1)])  # an older format
+    ensure_schema(warehouse)
+    synced = datetime(2026, 1, 6, 9)
+    load_day(warehouse, tmp_path / "landing", "2026-01-06", [dossier(2, 6, synced_at=synced)])
+    assert warehouse.execute(
+        "select dossier_id, synced_at from raw.dossiers order by 1"
+    ).fetchall() == [("HS-1", None), ("HS-2", synced)]
+
+
 # --- personal data never in clear -------------------------------------------------------
 
 

@@ -130,7 +130,7 @@ def test_headcount_reduction_1838_minus_168(warehouse):
         " quota_reduction_rate, baseline_headcount, headcount,"
         " headcount_reduction, headcount_reduction_rate"
         " from marts.fct_headcount_reduction where agency_code = 'H31.02'"
-        " and snapshot_date = '2026-06-30'",
+        " and snapshot_date = '2026-06-30' and staff_category = 'civil_servant'",
     )
     assert row[:4] == (date(2025, 12, 31), 1838, 1670, 168)
     assert round(row[4], 4) == 0.0914  # 9.14 %
@@ -140,7 +140,7 @@ def test_headcount_reduction_1838_minus_168(warehouse):
         warehouse,
         "select baseline_quota, quota, quota_reduction_rate"
         " from marts.fct_headcount_reduction where agency_code ="
-        " 'province' and snapshot_date = '2026-06-30'",
+        " 'province' and snapshot_date = '2026-06-30' and staff_category = 'civil_servant'",
     )
     assert province[:2] == (1878, 1708)
     assert province[2] == pytest.approx(170 / 1878)
@@ -227,13 +227,14 @@ def test_scorecard_no_data_and_targets(warehouse):
 
 
 def test_scorecard_headcount_and_disbursement(warehouse):
+    # civil servants 1878 → 1708, public employees 470 → 460; year on year, no plan target
     assert score(warehouse, "headcount_reduction_rate", "year", "2026-01-01") == (
-        170,
-        1878,
-        pytest.approx(170 / 1878),
-        0.05,
-        "met",
-    )  # 9.05 % ≥ 5 %
+        180,
+        2348,
+        pytest.approx(180 / 2348),
+        None,
+        "no_target",
+    )
     # plan year 2025 as of 31 January 2026, plan year 2026 as of the latest extract
     assert score(warehouse, "disbursement_rate", "year", "2025-01-01")[:3] == (
         550_000_000,
@@ -245,5 +246,137 @@ def test_scorecard_headcount_and_disbursement(warehouse):
         500_000_000,
         0.1,
         1.0,
+        "not_met",
+    )
+
+
+def test_sync_and_vneid(warehouse):
+    # January, Sở Tài chính: D1 D2 D3 D5 received; D1 (2 h) and D3 (23 h) reach the national
+    # portal within a day of their latest change, D5 after 25 h, D2 never.
+    m = dossier_month(warehouse, "2026-01-01", "H31.02", "province")
+    assert (m["synced_count"], m["sync_rate"]) == (2, 0.5)
+    # online and received: D1 (VNeID) and D5 (not); D4 is withdrawn
+    assert (m["online_received_count"], m["vneid_count"], m["vneid_rate"]) == (2, 1, 0.5)
+    c = dossier_month(warehouse, "2026-01-01", "H31.101", "commune")
+    assert (c["synced_count"], c["online_received_count"], c["vneid_count"]) == (0, 1, 1)  # D7
+    assert score(warehouse, "sync_rate", "month", "2026-01-01") == (2, 6, 1 / 3, 1.0, "not_met")
+    assert score(warehouse, "vneid_rate", "month", "2026-01-01")[:3] == (2, 3, 2 / 3)
+    # D6's file predates both columns: they read as blank, the row is loaded, not refused
+    assert score(warehouse, "vneid_rate", "month", "2025-06-01", "H31.101")[:3] == (0, 1, 0.0)
+    assert one(
+        warehouse,
+        "select synced_at, vneid_authenticated from staging.stg_dossiers where dossier_id = 'D6'",
+    ) == (None, False)
+
+
+def test_procedure_coverage_as_of_each_period_end(warehouse):
+    cover = one(
+        warehouse,
+        "select full_online_coverage_rate, online_payment_coverage_rate, cross_boundary_count,"
+        " procedure_count from marts.fct_procedure_coverage_monthly where month = '2026-01-01'",
+    )
+    assert cover == (0.5, 1.0, 2, 3)  # P_PART eligible but partial; P_PART not cross-boundary
+    # the catalogue of 15/02/2026 makes P_PART cross-boundary: from February on, 3 of 3
+    assert score(warehouse, "cross_boundary_rate", "month", "2026-01-01")[:3] == (2, 3, 2 / 3)
+    assert score(warehouse, "cross_boundary_rate", "month", "2026-02-01") == (3, 3, 1, 1, "met")
+    assert score(warehouse, "full_online_coverage_rate", "quarter", "2026-01-01") == (
+        1,
+        2,
+        0.5,
+        1.0,
+        "not_met",
+    )
+    assert score(warehouse, "online_payment_coverage_rate", "year", "2026-01-01") == (
+        1,
+        1,
+        1.0,
+        0.85,
+        "met",
+    )
+    # a catalogue indicator has the province scope only
+    assert one(
+        warehouse,
+        "select count(*) from marts.indicator_scorecard"
+        " where indicator_code = 'cross_boundary_rate' and scope <> 'province'",
+    ) == (0,)
+
+
+def test_work_records_by_level(warehouse):
+    rows = warehouse.execute(
+        "select month, agency_code, agency_level, record_count, online_count"
+        " from marts.fct_work_record_monthly order by month, agency_code"
+    ).fetchall()
+    assert rows == [
+        (date(2025, 5, 1), "H31.101", "commune", 1, 1),  # the abolished district's record
+        (date(2026, 1, 1), "H31.02", "province", 3, 2),  # W4 is secret
+        (date(2026, 1, 1), "H31.101", "commune", 2, 1),
+    ]
+    assert score(warehouse, "work_record_online_rate_province", "month", "2026-01-01") == (
+        2,
+        3,
+        2 / 3,
+        1.0,
+        "not_met",
+    )
+    assert score(warehouse, "work_record_online_rate_commune", "quarter", "2026-01-01") == (
+        1,
+        2,
+        0.5,
+        0.7,
+        "not_met",
+    )
+    commune_2025 = score(warehouse, "work_record_online_rate_commune", "year", "2025-01-01")
+    assert commune_2025 == (1, 1, 1.0, None, "no_target")
+
+
+def test_survey_satisfaction_by_sector(warehouse):
+    # administration: 90/100 + 45/50; health and education: 30/40 + 54/60
+    assert score(warehouse, "admin_satisfaction_rate", "quarter", "2026-01-01") == (
+        135,
+        150,
+        0.9,
+        0.91,
+        "not_met",
+    )
+    assert score(warehouse, "public_service_satisfaction_rate", "month", "2026-03-01") == (
+        84,
+        100,
+        0.84,
+        0.86,
+        "not_met",
+    )
+    assert score(warehouse, "admin_satisfaction_rate", "year", "2026-01-01", "H31.101")[:3] == (
+        45,
+        50,
+        0.9,
+    )
+
+
+def test_quota_cuts_against_the_2021_baseline(warehouse):
+    # 31/12/2021 civil servants: H31.02 1900 + H57.01 100 (→ H31.02), H31.D01 20 +
+    # H31.D01.01 25 (→ H31.101): 2045. 30/06/2026: 1670 + 38 = 1708.
+    assert score(warehouse, "quota_reduction_civil_servant", "year", "2026-01-01") == (
+        337,
+        2045,
+        pytest.approx(337 / 2045),
+        0.05,
+        "met",
+    )
+    h31_101 = score(warehouse, "quota_reduction_civil_servant", "year", "2026-01-01", "H31.101")
+    assert h31_101[:2] == (7, 45)
+    # 2025's latest snapshot (31/12/2025: 1838 + 40); the plan sets no 2025 target
+    assert score(warehouse, "quota_reduction_civil_servant", "year", "2025-01-01") == (
+        167,
+        2045,
+        pytest.approx(167 / 2045),
+        None,
+        "no_target",
+    )
+    # public employees 500 → 460: 8 % of the 10 % asked
+    assert score(warehouse, "quota_reduction_public_employee", "year", "2026-01-01") == (
+        40,
+        500,
+        0.08,
+        0.1,
         "not_met",
     )

@@ -176,11 +176,18 @@ def generate_month(
             "_processing": rng.random(n) < 0.5,
         }
     )
+    # drawn after the columns above, so that adding them left every other value as it was
+    synced = rng.random(n) < 0.82 + 0.16 * drift
+    base = base.with_columns(
+        pl.Series("vneid_authenticated", online & (rng.random(n) < 0.55 + 0.4 * drift)),
+        pl.Series("_sync_s", np.where(synced, rng.integers(60, 8 * 3600, size=n), -1)),
+    )
     return _versions(base)
 
 
 def _versions(base: pl.DataFrame) -> pl.DataFrame:
-    """First version on the day received (open), final version on the day it ends."""
+    """First version on the day received (open), final version on the day it ends; each
+    reaches the national portal within hours of its change, or not by the extract (blank)."""
     final_day = pl.col("_final_at").dt.date()
     same_day = final_day == pl.col("received_at").dt.date()
     opened = base.filter(~same_day).with_columns(
@@ -219,7 +226,16 @@ def _versions(base: pl.DataFrame) -> pl.DataFrame:
         "payment_method",
         "apology_issued",
         "rating",
+        "synced_at",
+        "vneid_authenticated",
         "updated_at",
         "_extract_day",
     ]
-    return pl.concat([opened.select(cols), closed.select(cols)])
+    synced_at = (
+        pl.when(pl.col("_sync_s") >= 0)
+        .then(pl.col("updated_at") + pl.duration(seconds=pl.col("_sync_s")))
+        .alias("synced_at")
+    )
+    return pl.concat(
+        [opened.with_columns(synced_at).select(cols), closed.with_columns(synced_at).select(cols)]
+    )

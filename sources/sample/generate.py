@@ -26,6 +26,8 @@ from sources.sample.others import (
     payments,
     staffing_base,
     staffing_snapshot,
+    survey_round,
+    work_records_for_day,
 )
 from sources.sample.reference import (
     DEPT_MERGE_DAY,
@@ -158,6 +160,8 @@ def generate(landing: Path, cfg: SampleConfig, only: set[date] | None = None) ->
     _documents(out, agencies)
     _staffing(out, agencies, staffing_base(ref_rng, agencies))
     _investment(out, agencies)
+    _work_records(out, agencies)
+    _surveys(out, agencies)
     return out.files
 
 
@@ -212,7 +216,17 @@ def _agencies(out: _Writer, agencies: list[Agency]) -> None:
 
 
 def _procedures(out: _Writer, procedures: list) -> None:
+    """The catalogue on the first day; on 1 January 2026 the procedures moved to full online
+    (eligible ones among them) and those that opened online payment are re-issued."""
     start, end = out.cfg.start, out.cfg.end
+    rng = np.random.default_rng([out.cfg.seed, 97])
+    draws = rng.random((len(procedures), 3))
+    eligible = {
+        p.code: p.online_level == "full" or (p.online_level == "partial" and d[0] < 0.3)
+        for p, d in zip(procedures, draws, strict=True)
+    }
+    paying = {p.code: p.has_fee and d[1] < 0.75 for p, d in zip(procedures, draws, strict=True)}
+    anywhere = {p.code: bool(d[2] < 0.8) for p, d in zip(procedures, draws, strict=True)}
 
     def rows(procs: list, day: date) -> pl.DataFrame:
         return pl.DataFrame(
@@ -224,6 +238,9 @@ def _procedures(out: _Writer, procedures: list) -> None:
                     "online_level": p.online_level,
                     "has_fee": p.has_fee,
                     "is_business": p.is_business,
+                    "full_online_eligible": eligible[p.code],
+                    "online_payment_enabled": paying[p.code],
+                    "cross_boundary": anywhere[p.code],
                     "updated_at": _stamp(day),
                 }
                 for p in procs
@@ -238,6 +255,11 @@ def _procedures(out: _Writer, procedures: list) -> None:
         lifted = [p for i, p in enumerate(procedures) if p.online_level == "partial" and i % 4 == 0]
         for p in lifted:
             object.__setattr__(p, "online_level", "full")
+            eligible[p.code] = True
+        opened = [p for i, p in enumerate(procedures) if p.has_fee and not paying[p.code] and i % 2]
+        for p in opened:
+            paying[p.code] = True
+        lifted += [p for p in opened if p not in lifted]
         out.write(
             "procedures",
             upgrade,
@@ -313,7 +335,16 @@ def _documents(out: _Writer, agencies: list[Agency]) -> None:
         )
 
 
+#: The staffing baseline of Kết luận 40-KL/TW (2022–2026 cuts are measured against it).
+STAFFING_BASELINE = date(2021, 12, 31)
+
+
 def _staffing(out: _Writer, agencies: list[Agency], base: dict[str, tuple]) -> None:
+    """Month-end snapshots, and on the first day the historical 2021 baseline snapshot."""
+    baseline = staffing_snapshot(
+        out.rng("staffing", STAFFING_BASELINE), STAFFING_BASELINE, agencies, base
+    )
+    out.write("staffing", out.cfg.start, "bien_che_2021", baseline, styles=("xlsx", "csv_vn_bom"))
     for day in out.days():
         if (day + timedelta(days=1)).day == 1:  # month end
             rows = staffing_snapshot(out.rng("staffing", day), day, agencies, base)
@@ -350,3 +381,26 @@ def _investment(out: _Writer, agencies: list[Agency]) -> None:
             weights=(0.4, 0.4, 0.2),
             breakable=(("amount", "12,5 triệu"), ("paid_at", None)),
         )
+
+
+def _work_records(out: _Writer, agencies: list[Agency]) -> None:
+    per_day = max(1, int(out.cfg.dossiers_per_day * 0.5))
+    for day in out.days():
+        rng = out.rng("work_records", day)
+        rows = work_records_for_day(rng, day, per_day, agencies, trend(day, out.cfg.start))
+        out.write(
+            "work_records",
+            day,
+            "ho_so_cong_viec",
+            rows,
+            weights=(0.5, 0.1, 0.1, 0.1, 0.2),
+            breakable=(("opened_at", "chưa rõ"), ("agency_code", "H99.02")),
+        )
+
+
+def _surveys(out: _Writer, agencies: list[Agency]) -> None:
+    """One survey round at each quarter's end."""
+    for day in out.days():
+        if (day + timedelta(days=1)).day == 1 and day.month % 3 == 0:
+            rows = survey_round(out.rng("surveys", day), day, agencies, trend(day, out.cfg.start))
+            out.write("surveys", day, "khao_sat_hai_long", rows, styles=("xlsx", "csv_vn_bom"))

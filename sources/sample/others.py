@@ -1,4 +1,5 @@
-"""Sample rows for documents, staffing snapshots, the investment plan and treasury payments."""
+"""Sample rows for documents, work records, satisfaction surveys, staffing snapshots, the
+investment plan and treasury payments."""
 
 from __future__ import annotations
 
@@ -40,6 +41,57 @@ def documents_for_day(
     )
 
 
+def work_records_for_day(
+    rng: np.random.Generator, day: date, per_day: int, agencies: list[Agency], trend: float
+) -> pl.DataFrame:
+    """Work records opened on one day; communes move them onto the network more slowly."""
+    if day.weekday() >= 5:
+        per_day = per_day // 20
+    n = int(rng.poisson(per_day))
+    active = [a for a in agencies if a.active_on(day) and a.level != "district"]
+    if n == 0 or not active:
+        return pl.DataFrame()
+    unit = rng.integers(len(active), size=n)
+    province = np.array([active[i].level == "province" for i in unit])
+    p_online = np.where(province, 0.9 + 0.09 * trend, 0.55 + 0.3 * trend)
+    secs = rng.integers(7 * 3600, 17 * 3600, size=n)
+    opened = [datetime(day.year, day.month, day.day) + timedelta(seconds=int(s)) for s in secs]
+    return pl.DataFrame(
+        {
+            "record_id": [f"HSCV.{day:%Y%m%d}.{i:05d}" for i in range(n)],
+            "agency_code": [active[i].code for i in unit],
+            "opened_at": opened,
+            "is_secret": rng.random(n) < 0.02,
+            "processed_online": rng.random(n) < p_online,
+            "updated_at": opened,
+        }
+    )
+
+
+def survey_round(
+    rng: np.random.Generator, day: date, agencies: list[Agency], trend: float
+) -> pl.DataFrame:
+    """A quarter's satisfaction survey: every unit on its administration, communes also on
+    their health station and schools."""
+    rows = []
+    for a in agencies:
+        if not a.active_on(day) or a.level == "district":
+            continue
+        sectors = ("administration", "health", "education") if a.level == "commune" else ()
+        for sector in sectors or ("administration",):
+            respondents = int(rng.integers(30, 200))
+            p = (0.86 if sector == "administration" else 0.8) + 0.08 * trend
+            rows.append((a.code, sector, respondents, int(rng.binomial(respondents, min(p, 1)))))
+    quarter = (day.month - 1) // 3 + 1
+    return pl.DataFrame(
+        rows, schema=["agency_code", "sector", "respondents", "satisfied"], orient="row"
+    ).with_columns(
+        pl.lit(f"KS-{day.year}-Q{quarter}").alias("survey_id"),
+        pl.lit(day).alias("surveyed_at"),
+        pl.lit(datetime(day.year, day.month, day.day, 18)).alias("updated_at"),
+    )
+
+
 def staffing_snapshot(
     rng: np.random.Generator, day: date, agencies: list[Agency], base: dict[str, tuple]
 ) -> pl.DataFrame:
@@ -55,7 +107,8 @@ def staffing_snapshot(
             if quota0 == 0:
                 continue
             cuts = sum(1 for y in (2025, 2026) if day >= date(y, 1, 1))
-            quota = round(quota0 * (1 - 0.045 * cuts))
+            # before 2024 the quota was larger still: the 2022–2024 cuts of Kết luận 40-KL/TW
+            quota = round(quota0 * (1 - 0.045 * cuts) * (1.06 if day.year < 2024 else 1))
             drift = 1 - 0.004 * months - float(rng.normal(0, 0.004))
             headcount = max(0, min(quota, round(quota0 * 0.97 * drift)))
             rows.append((a.code, day, category, quota, headcount))

@@ -67,5 +67,8 @@ select
     apology_issued,
     online_level in ('full', 'partial') as is_online_eligible,
     online_level = 'full' as is_full_online_eligible,
-    channel = 'online' as is_online
+    channel = 'online' as is_online,
+    vneid_authenticated,
+    -- reached the national portal within a day of its latest change (blank: not yet)
+    coalesce(synced_at <= updated_at + interval 1 day, false) as is_synced_on_time
 from flagged

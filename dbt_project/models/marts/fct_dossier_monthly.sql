@@ -18,7 +18,10 @@ received as (
         count(*) filter (where is_digitized) as digitized_count,
         count(*) filter (where fee_amount > 0) as fee_dossier_count,
         count(*) filter (where fee_amount > 0 and payment_method = 'online')
-            as online_payment_count
+            as online_payment_count,
+        count(*) filter (where is_synced_on_time) as synced_count,
+        count(*) filter (where is_online) as online_received_count,
+        count(*) filter (where is_online and vneid_authenticated) as vneid_count
     from dossiers
     group by all
 ),
@@ -58,6 +61,9 @@ counts as (
         coalesce(completed.result_digitized_count, 0) as result_digitized_count,
         coalesce(received.fee_dossier_count, 0) as fee_dossier_count,
         coalesce(received.online_payment_count, 0) as online_payment_count,
+        coalesce(received.synced_count, 0) as synced_count,
+        coalesce(received.online_received_count, 0) as online_received_count,
+        coalesce(received.vneid_count, 0) as vneid_count,
         coalesce(completed.rated_count, 0) as rated_count,
         coalesce(completed.satisfied_count, 0) as satisfied_count
     from received
@@ -96,5 +102,11 @@ select
     {{ safe_ratio('online_payment_count', 'fee_dossier_count') }} as online_payment_rate,
     rated_count,
     satisfied_count,
-    {{ safe_ratio('satisfied_count', 'rated_count') }} as satisfaction_rate
+    {{ safe_ratio('satisfied_count', 'rated_count') }} as satisfaction_rate,
+    -- receipt-based: national portal sync and VNeID
+    synced_count,
+    {{ safe_ratio('synced_count', 'received_count') }} as sync_rate,
+    online_received_count,
+    vneid_count,
+    {{ safe_ratio('vneid_count', 'online_received_count') }} as vneid_rate
 from counts

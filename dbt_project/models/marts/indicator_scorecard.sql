@@ -16,6 +16,22 @@ disbursement as (
     select * from {{ ref('fct_disbursement_monthly') }}
 ),
 
+work_record_months as (
+    select * from {{ ref('fct_work_record_monthly') }}
+),
+
+survey_months as (
+    select * from {{ ref('fct_survey_monthly') }}
+),
+
+coverage_months as (
+    select * from {{ ref('fct_procedure_coverage_monthly') }}
+),
+
+quota_plan as (
+    select * from {{ ref('int_quota_reduction_plan') }}
+),
+
 agencies as (
     select * from {{ ref('int_agencies_rolled_up') }}
 ),
@@ -45,12 +61,30 @@ monthly_counts as (
             (digitized_count, received_count) as 'digitization_rate',
             (result_digitized_count, completed_count) as 'result_digitization_rate',
             (online_payment_count, fee_dossier_count) as 'online_payment_rate',
-            (satisfied_count, rated_count) as 'satisfaction_rate'
+            (satisfied_count, rated_count) as 'satisfaction_rate',
+            (synced_count, received_count) as 'sync_rate',
+            (vneid_count, online_received_count) as 'vneid_rate'
         )
     )
     union all
     select month, agency_code, 'signed_document_rate', fully_signed_count, document_count
     from document_months
+    union all
+    select month, agency_code, 'work_record_online_rate_' || agency_level, online_count,
+           record_count
+    from work_record_months
+    where agency_level in ('province', 'commune')
+    union all
+    select
+        month,
+        agency_code,
+        case sector
+            when 'administration' then 'admin_satisfaction_rate'
+            else 'public_service_satisfaction_rate'
+        end,
+        satisfied,
+        respondents
+    from survey_months
 ),
 
 count_periods as (
@@ -90,6 +124,56 @@ staffing_periods as (
     cross join period_types
     where staffing.baseline_quota is not null
     group by all
+),
+
+-- Cuts against a fixed baseline (Kết luận 40-KL/TW): the period's latest snapshot.
+quota_plan_scopes as (
+    select
+        cast(date_trunc(period_types.period_type, quota_plan.snapshot_date) as date)
+            as period_start,
+        period_types.period_type,
+        quota_plan.agency_code as scope,
+        quota_plan.indicator_code,
+        arg_max(quota_plan.baseline_quota - quota_plan.quota, quota_plan.snapshot_date)
+            as numerator,
+        arg_max(quota_plan.baseline_quota, quota_plan.snapshot_date) as denominator
+    from quota_plan
+    cross join period_types
+    group by all
+),
+
+-- Procedure coverage: the catalogue as of the period's end (or the latest extract date),
+-- province scope only.
+coverage_periods as (
+    select
+        cast(date_trunc(period_types.period_type, coverage_months.month) as date)
+            as period_start,
+        period_types.period_type,
+        arg_max(coverage_months.month, coverage_months.month) as source_month
+    from coverage_months
+    cross join period_types
+    group by all
+),
+
+coverage_as_of as (
+    select coverage_periods.period_start, coverage_periods.period_type, coverage_months.*
+    from coverage_periods
+    inner join coverage_months on coverage_months.month = coverage_periods.source_month
+),
+
+coverage_scopes as (
+    select period_start, period_type, 'province' as scope, indicator_code, numerator,
+           denominator
+    from coverage_as_of
+    unpivot (
+        (numerator, denominator) for indicator_code in (
+            (full_online_offered_count, full_online_eligible_count)
+                as 'full_online_coverage_rate',
+            (online_payment_enabled_count, fee_procedure_count)
+                as 'online_payment_coverage_rate',
+            (cross_boundary_count, procedure_count) as 'cross_boundary_rate'
+        )
+    )
 ),
 
 staffing_scopes as (
@@ -163,6 +247,10 @@ all_scopes as (
     select * from staffing_scopes
     union all by name
     select * from disbursement_scopes
+    union all by name
+    select * from quota_plan_scopes
+    union all by name
+    select * from coverage_scopes
 ),
 
 valued as (

@@ -25,6 +25,7 @@ select
     received_at,
     due_at,
     completed_at,
+    synced_at,
     -- attributes
     channel,
     status,
@@ -34,6 +35,7 @@ select
     coalesce(is_digitized, false) as is_digitized,
     coalesce(result_digitized, false) as result_digitized,
     coalesce(apology_issued, false) as apology_issued,
+    coalesce(vneid_authenticated, false) as vneid_authenticated,
     -- amounts
     coalesce(fee_amount, 0) as fee_amount,
     updated_at,
