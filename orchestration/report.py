@@ -12,6 +12,8 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from orchestration.workbook import WORKBOOK_NAME
+
 #: Shown for an indicator with no scorecard row for the year (labels live in the marts).
 NO_ROW = (None, None, "no_data", "Chưa có số liệu", None, None)
 
@@ -184,6 +186,7 @@ def build_context(snapshot: Path) -> dict:
         "planned": vn_number(last[1]) if last else "—",
         "disbursed_rate": vn_percent(last[2] / last[1]) if last and last[1] else "—",
         "headcount": headcount,
+        "workbook": WORKBOOK_NAME,
     }
 
 

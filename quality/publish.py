@@ -29,6 +29,7 @@ import duckdb
 
 from orchestration.defs.dbt.project import ensure_manifest
 from orchestration.report import write_report
+from orchestration.workbook import WORKBOOK_NAME, write_workbook
 from quality.gate import accepted_since_last_publish
 from sources.readers import LOCAL_TZ
 
@@ -108,6 +109,7 @@ def publish(
         with duckdb.connect(str(warehouse)) as con:
             result = _build(con, tmp, published.name, run_id, checks_passed, checks_failed)
             write_report(tmp / published.name, tmp / "report")
+            write_workbook(tmp / published.name, tmp / "report" / WORKBOOK_NAME)
             final = snapshots / stamp
             os.replace(tmp, final)
             switch(root, final, published.name)

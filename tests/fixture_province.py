@@ -348,11 +348,11 @@ def write(landing: Path) -> None:
     drop(landing, "work_records", "2026-01-31", WORK_RECORDS[:6], style="xlsx")
     drop(landing, "work_records", "2025-05-31", WORK_RECORDS[6:])
     drop(landing, "surveys", "2026-03-31", SURVEYS)
-    # Kết luận 40-KL/TW's baseline, delivered once
+    # Kết luận 40-KL/TW's baseline snapshot of 31/12/2021, delivered once with the first load
     drop(
         landing,
         "staffing",
-        "2021-12-31",
+        "2024-12-01",
         staffing(
             date(2021, 12, 31),
             [

@@ -25,6 +25,9 @@ AGREED_COLUMNS = {
         ("online_level", "enum", True),
         ("has_fee", "bool", False),
         ("is_business", "bool", False),
+        ("full_online_eligible", "bool", False),
+        ("online_payment_enabled", "bool", False),
+        ("cross_boundary", "bool", False),
         ("updated_at", "datetime", True),
     ],
     "dossiers": [
@@ -44,6 +47,8 @@ AGREED_COLUMNS = {
         ("payment_method", "enum", False),
         ("apology_issued", "bool", False),
         ("rating", "enum", False),
+        ("synced_at", "datetime", False),
+        ("vneid_authenticated", "bool", False),
         ("updated_at", "datetime", True),
     ],
     "documents": [
@@ -73,6 +78,23 @@ AGREED_COLUMNS = {
         ("plan_year", "int", True),
         ("plan_amount", "amount", True),
         ("decision_date", "date", True),
+    ],
+    "work_records": [
+        ("record_id", "text", True),
+        ("agency_code", "text", True),
+        ("opened_at", "datetime", True),
+        ("is_secret", "bool", True),
+        ("processed_online", "bool", True),
+        ("updated_at", "datetime", True),
+    ],
+    "surveys": [
+        ("survey_id", "text", True),
+        ("agency_code", "text", True),
+        ("sector", "enum", True),
+        ("surveyed_at", "date", True),
+        ("respondents", "int", True),
+        ("satisfied", "int", True),
+        ("updated_at", "datetime", True),
     ],
     "payments": [
         ("payment_id", "text", True),

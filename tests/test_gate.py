@@ -73,8 +73,9 @@ def test_clean_run_publishes_snapshot_and_parquet(province):
         log = con.execute(
             "select run_id, data_through, checks_passed, checks_failed from marts.publish_log"
         ).fetchall()
-        # the 3 failures are freshness warnings: this sample stopped in February
-        assert log == [(outcome.run_id, date(2026, 2, 14), log[0][2], 3)]
+        # the 4 failures are freshness warnings of the daily sources: this sample stopped in
+        # February
+        assert log == [(outcome.run_id, date(2026, 2, 14), log[0][2], 4)]
         assert log[0][2] > 50  # GX suites and dbt tests
         for table in MART_TABLES:
             assert con.execute(f"select count(*) from marts.{table}").fetchone()[0] > 0
@@ -110,7 +111,7 @@ def test_quiet_night_keeps_the_snapshot_and_still_judges_the_landing_zone(provin
     assert outcome.changed == {"dossiers": ["2026-02-15"]}
     # the verdict is on the run, in the UI's runs list
     result = instance.get_run_by_id(outcome.run_id).tags["cchc/result"]
-    assert result.startswith("published; 3 warning(s): freshness_"), result
+    assert result.startswith("published; 4 warning(s): freshness_"), result
     quiet = run(province, instance)
     assert instance.get_run_by_id(quiet.run_id).tags["cchc/result"].startswith("nothing new")
     with duckdb.connect(str(province.published), read_only=True) as con:

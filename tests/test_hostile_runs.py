@@ -153,9 +153,11 @@ def test_skipped_deliveries_block_until_accepted_and_the_log_says_who(province, 
     assert cli.main(["accept", "nothing/*", "--by", "An", "--reason", "x"]) == 2
     for item in ("dosiers", "dossiers/2099-*", "documents/*"):
         assert cli.main(["accept", item, "--by", "Nguyễn An", "--reason", "gửi nhầm"]) == 0
-    assert cli.main(["run"]) == cli.EXIT_WARNED  # published; the old sample is silent
+    assert (
+        cli.main(["run"]) == cli.EXIT_WARNED
+    )  # published; the old sample is silent (4 daily sources)
     out = capsys.readouterr().out
-    assert "checks: " in out and " 3 warned, 0 failed" in out
+    assert "checks: " in out and " 4 warned, 0 failed" in out
     assert "warned: audit/landing_scan:freshness_dossiers" in out
     accepted = publish_log(province)[-1][1]
     assert "dosiers accepted by Nguyễn An: gửi nhầm" in accepted

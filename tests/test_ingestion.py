@@ -12,6 +12,7 @@ from orchestration.definitions import build_definitions
 from orchestration.defs.raw import loader
 from orchestration.partitions import range_tags
 from orchestration.warehouse import PSEUDONYM_COLUMN
+from sources.contracts import CONTRACTS
 from sources.sample import SampleConfig, generate
 from tests.landing_files import AGENCY, PROCEDURE, dossier, drop
 
@@ -136,15 +137,7 @@ def test_generated_two_year_sample_loads_without_losing_a_row(env):
             start=date(2024, 11, 1), days=730, dossiers_per_day=6, procedures=40, projects=5
         ),
     )
-    keys = [
-        "agencies",
-        "procedures",
-        "dossiers",
-        "documents",
-        "staffing",
-        "investment_plan",
-        "payments",
-    ]
+    keys = list(CONTRACTS)
     assert materialize(env, keys, "2024-11-01", "2026-10-31").success
     mismatched = query(
         env,

@@ -1,18 +1,22 @@
 """Every mart number of the hand-made province (tests/fixture_province.py), by hand."""
 
+import zipfile
 from datetime import date
 
 import dagster as dg
 import duckdb
+import polars as pl
 import pytest
 
 from orchestration.pipeline import run
 from orchestration.settings import load_settings
+from orchestration.workbook import WORKBOOK_NAME
 from tests import fixture_province
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
+def province(tmp_path_factory):
+    """The hand-made province loaded, checked and published once for the module."""
     root = tmp_path_factory.mktemp("province")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CCHC_DATA_DIR", str(root / "data"))
@@ -20,9 +24,14 @@ def warehouse(tmp_path_factory):
         fixture_province.write(settings.landing_dir)
         outcome = run(settings, dg.DagsterInstance.ephemeral())
         assert outcome.success, outcome.failures
-        con = duckdb.connect(str(settings.warehouse), read_only=True)
-        yield con
-        con.close()
+        yield settings
+
+
+@pytest.fixture(scope="module")
+def warehouse(province):
+    con = duckdb.connect(str(province.warehouse), read_only=True)
+    yield con
+    con.close()
 
 
 def one(con, sql: str, *params):
@@ -380,3 +389,59 @@ def test_quota_cuts_against_the_2021_baseline(warehouse):
         0.1,
         "not_met",
     )
+
+
+def test_workbook_reads_back_the_marts(province, warehouse):
+    """The Excel report of the publish: its figures are the marts', as numbers, with
+    Vietnamese formats and frozen headers."""
+    book = province.published_dir / "report" / WORKBOOK_NAME
+
+    def sheet(name: str) -> pl.DataFrame:
+        return pl.read_excel(book, sheet_name=name, read_options={"header_row": 2})
+
+    summary = sheet("Tổng hợp")
+    year = dict(zip(summary["Mã chỉ tiêu"], summary["Lũy kế năm 2026"], strict=True))
+    expected = dict(
+        warehouse.execute(
+            "select indicator_code, value from marts.indicator_scorecard where scope ="
+            " 'province' and period_type = 'year' and period_start = '2026-01-01'"
+        ).fetchall()
+    )
+    codes = [
+        c for (c,) in warehouse.execute("select indicator_code from marts.dim_indicator").fetchall()
+    ]
+    assert sorted(year) == sorted(codes)  # every indicator of the registry, once
+    for code in codes:
+        assert year[code] == pytest.approx(expected.get(code), nan_ok=True), code
+    assert year["cross_boundary_rate"] == 1.0
+    assert summary.filter(pl.col("Mã chỉ tiêu") == "quota_reduction_civil_servant")[
+        "Tử số (năm)"
+    ].to_list() == [337]
+    # data through 30/06/2026: June and the second quarter
+    assert {"Tháng 06/2026", "Quý 2/2026"} <= set(summary.columns)
+
+    paid = sheet("Giải ngân")  # plan year 2026: DA2 only
+    assert paid.rows()[0][2:] == (
+        "DA2",
+        "Ngân sách trung ương (NSTW)",
+        500_000_000,
+        50_000_000,
+        0.1,
+    )
+    assert paid.rows()[-1][2:6] == ("Tổng cộng", None, 500_000_000, 50_000_000)
+
+    staff = sheet("Biên chế").filter(pl.col("Mã đơn vị") == "province")
+    assert dict(zip(staff["Loại"], staff["Biên chế được giao"], strict=True)) == {
+        "Công chức": 1708,
+        "Viên chức": 460,
+    }
+    ranking = sheet("Xếp hạng đơn vị")
+    on_time = ranking.filter(pl.col("Chỉ tiêu") == "Hồ sơ giải quyết đúng hạn")
+    assert on_time["Mã đơn vị"].to_list() == ["H31.101", "H31.02"]  # 1/1, then 2/4
+
+    with zipfile.ZipFile(book) as xlsx:
+        styles = xlsx.read("xl/styles.xml").decode()
+        first_sheet = xlsx.read("xl/worksheets/sheet1.xml").decode()
+    assert 'formatCode="[$-42A]0.00 %"' in styles
+    assert "[$-42A]#,##0 &quot;đồng&quot;" in styles
+    assert 'ySplit="3"' in first_sheet and 'state="frozen"' in first_sheet

@@ -112,6 +112,9 @@ def test_types_bi_tools_map_cleanly_and_keys_are_declared(published):
     assert keys == [
         ("dim_agency", ["agency_code"]),
         ("dim_indicator", ["indicator_code"]),
+        ("fct_procedure_coverage_monthly", ["month"]),
+        ("fct_survey_monthly", ["month", "agency_code", "sector"]),
+        ("fct_work_record_monthly", ["month", "agency_code"]),
         ("source_freshness", ["source"]),
     ]
     schema = pq.read_schema(published.published_dir / "parquet" / "fct_headcount_reduction.parquet")

@@ -24,7 +24,9 @@ def marts_db(tmp_path_factory) -> Path:
             " case when range = 7 then 1.5 else 0.5 end as online_rate,"
             " null::double as full_online_rate, 0.9 as on_time_rate, null::double as apology_rate,"
             " 1.0 as digitization_rate, 0.0 as result_digitization_rate,"
-            " 0.7 as online_payment_rate, 0.95 as satisfaction_rate from range(1000)"
+            " 0.7 as online_payment_rate, 0.95 as satisfaction_rate, 0 as synced_count,"
+            " 0 as online_received_count, 0 as vneid_count, 0.5 as sync_rate,"
+            " null::double as vneid_rate from range(1000)"
         )
     return path
 
