@@ -25,9 +25,12 @@ def vn_percent(value: float | None, digits: int = 2) -> str:
     return f"{value * 100:.{digits}f}".replace(".", ",") + " %"
 
 
-def vn_number(value: float | None) -> str:
-    """1234567 → '1.234.567'."""
-    return "—" if value is None else f"{round(value):,}".replace(",", ".")
+def vn_number(value: float | None, digits: int = 0) -> str:
+    """1234567 → '1.234.567'; 61.5 with one digit → '61,5'."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def sparkline(values: list[float | None], width: int = 140, height: int = 32) -> str:
@@ -46,26 +49,41 @@ def sparkline(values: list[float | None], width: int = 140, height: int = 32) ->
     )
 
 
-def s_curve(rows: list[tuple], width: int = 640, height: int = 260) -> str:
-    """Cumulative disbursement (line) against the plan in force (dashed) by month."""
+def s_curve(rows: list[tuple], width: int = 640, height: int = 300) -> str:
+    """Cumulative disbursement (line) against the plan in force (dashed) by month, with a
+    y-axis in billions of đồng; labels sized to stay readable on a phone (the chart is
+    drawn at 640 units and shown about 350 px wide)."""
     if not rows:
         return ""
     top = max(max(p or 0, d or 0) for _, p, d in rows) or 1
-    step = (width - 60) / max(len(rows) - 1, 1)
+    left, bottom = 90, 40
+    step = (width - left - 20) / max(len(rows) - 1, 1)
+
+    def y(v: float) -> float:
+        return height - bottom - v / top * (height - bottom - 20)
 
     def xy(i: int, v: float) -> str:
-        return f"{50 + i * step:.1f},{height - 30 - v / top * (height - 50):.1f}"
+        return f"{left + i * step:.1f},{y(v):.1f}"
 
     plan = " ".join(xy(i, p or 0) for i, (_, p, _) in enumerate(rows))
     paid = " ".join(xy(i, d or 0) for i, (_, _, d) in enumerate(rows))
+    every = max(1, -(-len(rows) // 4))  # at most 4 month labels
     labels = "".join(
-        f'<text x="{50 + i * step:.1f}" y="{height - 10}" class="axis">{m:%m/%Y}</text>'
+        f'<text x="{left + i * step:.1f}" y="{height - 10}" class="axis"'
+        f' text-anchor="middle">{m:%m/%Y}</text>'
         for i, (m, _, _) in enumerate(rows)
-        if i % 2 == 0
+        if i % every == 0
+    )
+    ticks = "".join(
+        f'<line x1="{left}" x2="{width - 20}" y1="{y(top * f):.1f}" y2="{y(top * f):.1f}"'
+        f' class="grid"/><text x="{left - 8}" y="{y(top * f) + 6:.1f}" class="axis"'
+        f' text-anchor="end">{vn_number(top * f / 1e9, 0)}</text>'
+        for f in (0, 0.25, 0.5, 0.75, 1)
     )
     return (
         f'<svg viewBox="0 0 {width} {height}" class="chart" role="img" '
-        f'aria-label="Giải ngân lũy kế so với kế hoạch">'
+        f'aria-label="Giải ngân lũy kế so với kế hoạch (tỷ đồng)">'
+        f'<text x="4" y="14" class="axis">tỷ đồng</text>{ticks}'
         f'<polyline class="plan" points="{plan}"/><polyline class="paid" points="{paid}"/>'
         f"{labels}</svg>"
     )
@@ -174,6 +192,8 @@ def build_context(snapshot: Path) -> dict:
         (data_through,) = con.execute(
             "select max(latest_extract_date) from marts.source_freshness"
         ).fetchone()
+        service_index = _service_index(con, names)
+        forecast = _forecast(con)
     last = curve[-1] if curve else None
     return {
         "year": year,
@@ -187,6 +207,85 @@ def build_context(snapshot: Path) -> dict:
         "disbursed_rate": vn_percent(last[2] / last[1]) if last and last[1] else "—",
         "headcount": headcount,
         "workbook": WORKBOOK_NAME,
+        "service_index": service_index,
+        "forecast": forecast,
+    }
+
+
+def _service_index(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> dict | None:
+    """The latest month's estimated 766 score: the province's, each agency's, and the five
+    sub-indicators losing the province the most points."""
+    (month,) = con.execute("select max(month) from marts.fct_service_index_monthly").fetchone()
+    if month is None:
+        return None
+    scores = _rows(
+        con,
+        "select scope, sum(points_earned) from marts.fct_service_index_monthly"
+        " where month = ? group by scope order by 2 desc, scope",
+        [month],
+    )
+    lost = _rows(
+        con,
+        "select sub_indicator_name, group_name, value, points_lost, points_max"
+        " from marts.fct_service_index_monthly where month = ? and scope = 'province'"
+        " order by points_lost desc, sub_indicator_name limit 5",
+        [month],
+    )
+    province = next((s for scope, s in scores if scope == "province"), None)
+    return {
+        "month": f"{month:%m/%Y}",
+        "province": vn_number(province, 1) if province is not None else "—",
+        "agencies": [
+            {"name": names.get(scope, scope), "code": scope, "score": vn_number(score, 1)}
+            for scope, score in scores
+            if scope != "province"
+        ],
+        "lost": [
+            {
+                "name": name,
+                "group": group,
+                "value": vn_percent(value),
+                "lost": vn_number(points_lost, 1),
+                "max": vn_number(points_max, 0),
+            }
+            for name, group, value, points_lost, points_max in lost
+        ],
+    }
+
+
+def _forecast(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The province's latest forecast of every indicator the plan sets a target for."""
+    (as_of,) = con.execute(
+        "select max(as_of_date) from marts.fct_indicator_forecast where scope = 'province'"
+    ).fetchone()
+    if as_of is None:
+        return None
+    rows = _rows(
+        con,
+        "select i.indicator_name, f.period_end, f.projected_value, f.lower, f.upper, f.target,"
+        " f.risk, f.risk_label, f.as_of_date from marts.dim_indicator i"
+        " join marts.fct_indicator_forecast f using (indicator_code)"
+        " where f.scope = 'province' and f.target is not null"
+        " and f.period_end >= make_date(year(?::date), 12, 31)"
+        " qualify f.as_of_date = max(f.as_of_date) over (partition by f.indicator_code)"
+        " order by i.sort_order",
+        [as_of],
+    )
+    return {
+        "as_of": f"{as_of:%d/%m/%Y}",
+        "rows": [
+            {
+                "label": label,
+                "period_end": f"{end:%d/%m/%Y}",
+                "projected": vn_percent(projected),
+                "interval": f"{vn_percent(lower)} – {vn_percent(upper)}",
+                "target": vn_percent(target, 0),
+                "risk": risk,
+                "risk_label": risk_label,
+                "as_of": f"{day:%d/%m/%Y}",
+            }
+            for label, end, projected, lower, upper, target, risk, risk_label, day in rows
+        ],
     }
 
 

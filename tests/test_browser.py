@@ -57,6 +57,16 @@ def test_report_renders_on_a_phone_with_the_right_numbers(browser, tmp_path):
     assert "Chưa đạt" in row.inner_text()
     assert page.locator("#disbursement svg polyline.paid").count() == 1
     assert page.locator("#scorecard svg.spark").count() == 1  # one indicator with a trend
+    assert page.locator("#forecast .badge.at_risk").is_visible()
+    assert page.locator("#service-index").is_visible()
+    # nothing runs past its card or the screen (the scorecard table once did, by 16 px)
+    overflow = page.evaluate(
+        """() => [...document.querySelectorAll('section')].filter(
+            s => s.querySelector('table, svg') && s.scrollWidth > s.clientWidth
+        ).map(s => s.id)"""
+    )
+    assert overflow == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.locator("#rankings summary").first.click()
     assert page.locator("#rankings td", has_text="Sở Tài chính").is_visible()
     page.screenshot(path=str(ARTIFACTS / "report-phone.png"), full_page=True)

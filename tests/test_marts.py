@@ -445,3 +445,64 @@ def test_workbook_reads_back_the_marts(province, warehouse):
     assert 'formatCode="[$-42A]0.00 %"' in styles
     assert "[$-42A]#,##0 &quot;đồng&quot;" in styles
     assert 'ySplit="3"' in first_sheet and 'state="frozen"' in first_sheet
+
+
+def test_service_index_points_for_the_new_commune_in_january(warehouse):
+    """H31.101, January 2026 (D7 open online with VNeID and cash; D8 completed on time in
+    person, paid online; nothing synced; no late dossier; nothing rated)."""
+    points = dict(
+        warehouse.execute(
+            "select sub_indicator_code, points_earned from marts.fct_service_index_monthly"
+            " where month = '2026-01-01' and scope = 'H31.101'"
+        ).fetchall()
+    )
+    assert points == {
+        "sync_on_time": 0.0,  # 0 of 2, below 0.5
+        "on_time": 14.0,  # 1 of 1
+        "apology": 6.0,  # no late dossier: full points
+        "full_online": 3.0,  # 1 of 2: 6 × (0.5 − 0.2) / 0.6
+        "online_submission": 1.5,  # 1 of 2: 3 × (0.5 − 0.2) / 0.6
+        "vneid": 3.0,  # D7
+        "online_payment": 6.67,  # 1 of 2 with fees: 10 × (0.5 − 0.1) / 0.6
+        "satisfaction": 18.0,  # nothing rated: full points
+        "dossier_digitisation": 0.0,  # 1 of 2, at zero_at
+        "result_digitisation": 0.0,
+    }
+    assert sum(points.values()) == pytest.approx(52.17)
+
+
+def test_forecasts_by_measure(warehouse):
+    def forecast(indicator: str, as_of: str, scope: str = "province"):
+        return one(
+            warehouse,
+            "select period_end, projected_value, lower, upper, target, risk"
+            " from marts.fct_indicator_forecast"
+            " where indicator_code = ? and as_of_date = ? and scope = ?",
+            indicator,
+            as_of,
+            scope,
+        )
+
+    # flow, as of 28/02/2026: 3 of 5 on time so far; recent 3-month rate 3/5; monthly rates
+    # of the last 6 months 2/4 (January) and 1/1 (February); 306 of the year's days to come
+    rest = 5 * 306 / 59
+    end, projected, lower, upper, target, risk = forecast("on_time_rate", "2026-02-28")
+    assert end == date(2026, 12, 31)
+    assert projected == pytest.approx((3 + 0.6 * rest) / (5 + rest))
+    assert lower == pytest.approx((3 + 0.5 * rest) / (5 + rest))
+    assert upper == pytest.approx((3 + 1.0 * rest) / (5 + rest))
+    assert (target, risk) == (0.98, "off_track")  # even 93.5 % misses 98 %
+    # cumulative: plan year 2026's 50 M of 500 M paid in January; nothing since March (recent
+    # pace 0), 50 M over 181 days on average; to 31/01/2027
+    end, projected, lower, upper, target, risk = forecast("disbursement_rate", "2026-06-30")
+    assert end == date(2027, 1, 31)
+    assert projected == lower == pytest.approx(0.1)
+    pace = 50_000_000 / (181 / 30.44)
+    assert upper == pytest.approx((50_000_000 + pace * 215 / 30.44) / 500_000_000)
+    assert risk == "off_track"
+    # stock: the staffing cut of June stays where it is (no earlier snapshot in 3 months)
+    end, projected, lower, upper, target, risk = forecast(
+        "quota_reduction_civil_servant", "2026-06-30"
+    )
+    assert projected == lower == upper == pytest.approx(337 / 2045)
+    assert (target, risk) == (0.05, "on_track")

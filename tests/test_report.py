@@ -55,6 +55,20 @@ def test_report_shows_the_snapshot_numbers(tmp_path: Path):
         con.execute(
             "create table marts.source_freshness as select date '2026-02-20' as latest_extract_date"
         )
+        con.execute("""create table marts.fct_service_index_monthly as select * from (values
+              (date '2026-02-01', 'province', 'Đồng bộ kịp thời', 'Công khai, minh bạch', 0.5,
+               18.0, 9.0, 9.0),
+              (date '2026-02-01', 'province', 'Đúng hạn', 'Tiến độ giải quyết', 0.99, 82.0,
+               80.5, 1.5),
+              (date '2026-02-01', 'H31.02', 'Đúng hạn', 'Tiến độ giải quyết', 0.99, 100.0,
+               70.26, 29.74))
+            t(month, scope, sub_indicator_name, group_name, value, points_max, points_earned,
+              points_lost)""")
+        con.execute("""create table marts.fct_indicator_forecast as select * from (values
+              (date '2026-02-20', 'province', 'on_time_rate', date '2026-12-31', 0.975, 0.97,
+               0.985, 0.98, 'at_risk', 'Có nguy cơ không đạt'))
+            t(as_of_date, scope, indicator_code, period_end, projected_value, lower, upper,
+              target, risk, risk_label)""")
     html = write_report(snapshot, tmp_path / "report").read_text()
     assert "Kết quả cải cách hành chính năm 2026" in html
     assert "Số liệu đến ngày 20/02/2026" in html
@@ -64,3 +78,12 @@ def test_report_shows_the_snapshot_numbers(tmp_path: Path):
     assert "9,14 %" in html and "1.838" in html and "Công chức" in html  # headcount
     assert "Sở Tài chính" in html and "<svg" in html
     assert "http" not in html.replace('lang="vi"', "")  # self-contained: nothing to fetch
+    # the 766-style estimate, said to be one, with the points lost
+    index = re.search(r'id="service-index">(.*?)</section>', html, re.S).group(1)
+    assert "Ước tính từ dữ liệu của tỉnh" in index and "89,5/100 điểm" in index
+    assert index.index("Đồng bộ kịp thời") < index.index("Đúng hạn")  # most points lost first
+    assert "9,0 / 18" in index and "70,3" in index  # Sở Tài chính's estimate
+    forecast = re.search(r'id="forecast">(.*?)</section>', html, re.S).group(1)
+    assert "Dự báo cuối năm" in forecast and "97,50 %" in forecast
+    assert "97,00 % – 98,50 %" in forecast and "Có nguy cơ không đạt" in forecast
+    assert 'href="bao_cao_cchc.xlsx"' in html

@@ -9,6 +9,7 @@ select
     unit,
     better,
     comparison,
+    measure,
     nullif(service_index_group, '') as service_index_group,
     plan_source,
     sort_order
