@@ -2,7 +2,7 @@
 -- the current month): how many eligible procedures are offered full online, how many with
 -- fees take online payment, how many are received regardless of administrative boundary.
 with versions as (
-    select * from {{ ref('int_procedure_versions') }}
+    select * from {{ ref('stg_procedure_versions') }}
 ),
 
 latest_extract as (
