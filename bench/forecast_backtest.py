@@ -7,7 +7,7 @@ scorecard's year value; for disbursement, as of 31 January of the next year).
 Prints, per measure and months left to the period's end, the number of forecasts, the
 mean absolute error in percentage points (projected against actual) beside that of the
 naive forecast "the year ends where it stands" (the value to date), and the share of
-actual values inside the interval. A forecast counts when its year is over in the data.
+actual values inside the interval. A forecast counts when its year is over in the data and the data cover all of it.
 """
 
 from __future__ import annotations
@@ -26,6 +26,11 @@ with forecasts as (
 
 data_through as (
     select max(latest_extract_date) as day from marts.source_freshness
+),
+
+-- a year counts when the daily data cover all of it (forecasts from January on)
+first_month as (
+    select min(month) as month from marts.fct_dossier_monthly
 ),
 
 actuals as (
@@ -50,6 +55,9 @@ join actuals
         - case when forecasts.measure = 'cumulative' then 1 else 0 end, 1, 1)
 where forecasts.period_end <= (select day from data_through)
     and forecasts.as_of_date < forecasts.period_end
+    and make_date(year(forecasts.period_end)
+        - case when forecasts.measure = 'cumulative' then 1 else 0 end, 1, 1)
+        >= (select month from first_month)
 group by all
 order by 1, 2 desc
 """

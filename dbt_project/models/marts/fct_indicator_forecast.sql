@@ -97,8 +97,9 @@ flow_forecasts as (
     from flow_rest
 ),
 
--- Stock: the last 3 months' trend extended to the year's end; the interval runs from no
--- further change to that trend.
+-- Stock: a state changed by decisions (a catalogue, a staffing cut) in steps: it is
+-- projected to stay where it is; the interval runs from there to the last 3 months' trend
+-- extended to the year's end (a trend extended beyond a step misled the backtest).
 stock_windows as (
     select
         *,
@@ -130,7 +131,7 @@ stock_forecasts as (
         year,
         make_date(year, 12, 31) as period_end,
         value as current_value,
-        trend_value as projected_value,
+        value as projected_value,
         least(value, trend_value) as lower,
         greatest(value, trend_value) as upper
     from stock_projected
