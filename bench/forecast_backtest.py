@@ -7,7 +7,8 @@ scorecard's year value; for disbursement, as of 31 January of the next year).
 Prints, per measure and months left to the period's end, the number of forecasts, the
 mean absolute error in percentage points (projected against actual) beside that of the
 naive forecast "the year ends where it stands" (the value to date), and the share of
-actual values inside the interval. A forecast counts when its year is over in the data and the data cover all of it.
+actual values inside the interval. A forecast counts when its year is over in the data
+and the data cover all of it.
 """
 
 from __future__ import annotations
