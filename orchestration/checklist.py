@@ -69,9 +69,14 @@ def _dbt_tests(manifest: Path) -> list[CheckEntry]:
     nodes = json.loads(manifest.read_text())["nodes"]
     out = []
     for node in nodes.values():
-        if node["resource_type"] != "test" or not node.get("attached_node"):
+        if node["resource_type"] != "test":
             continue
-        model = nodes[node["attached_node"]]
+        # a generic test names its model; a singular test is a check of the one model it reads
+        refs = [n for n in node["depends_on"]["nodes"] if n.startswith("model.")]
+        attached = node.get("attached_node") or (refs[0] if len(refs) == 1 else None)
+        if attached is None:
+            continue
+        model = nodes[attached]
         meta = node.get("test_metadata") or {}
         column = node.get("column_name") or meta.get("kwargs", {}).get("column_name")
         what = meta.get("name", "singular test") + (f" on `{column}`" if column else "")

@@ -77,7 +77,7 @@ def test_clean_run_publishes_snapshot_and_parquet(province):
         # February
         assert log == [(outcome.run_id, date(2026, 2, 14), log[0][2], 4)]
         assert log[0][2] > 50  # GX suites and dbt tests
-        for table in MART_TABLES:
+        for table in set(MART_TABLES) - {"fct_survey_monthly"}:  # no quarter ends in 45 days
             assert con.execute(f"select count(*) from marts.{table}").fetchone()[0] > 0
     parquet = province.published_dir / "parquet"
     assert {p.stem for p in parquet.glob("*.parquet")} == {*MART_TABLES, "publish_log"}

@@ -112,7 +112,9 @@ def test_types_bi_tools_map_cleanly_and_keys_are_declared(published):
     assert keys == [
         ("dim_agency", ["agency_code"]),
         ("dim_indicator", ["indicator_code"]),
+        ("fct_indicator_forecast", ["as_of_date", "scope", "indicator_code", "period_end"]),
         ("fct_procedure_coverage_monthly", ["month"]),
+        ("fct_service_index_monthly", ["month", "scope", "sub_indicator_code"]),
         ("fct_survey_monthly", ["month", "agency_code", "sector"]),
         ("fct_work_record_monthly", ["month", "agency_code"]),
         ("source_freshness", ["source"]),
