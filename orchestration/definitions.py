@@ -6,9 +6,9 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.alerts.sensors import build_alert_sensors
-from orchestration.defs.dbt.assets import cchc_dbt_models
-from orchestration.defs.dbt.project import DBT_EXECUTABLE, PROJECT, DbtCli
-from orchestration.defs.publish.assets import snapshot
+from orchestration.defs.dbt.assets import build_dbt_assets
+from orchestration.defs.dbt.project import DBT_EXECUTABLE, PROJECT, DbtCli, ensure_manifest
+from orchestration.defs.publish.assets import build_snapshot_asset
 from orchestration.defs.quality.checks import GX_CHECKS
 from orchestration.defs.raw.assets import build_raw_assets
 from orchestration.defs.raw.scan import landing_scan
@@ -31,8 +31,12 @@ JOB_TAGS = {
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
+    """The definitions for `settings`. The dbt manifest is prepared here (`dbt parse` when
+    the project changed since it was last parsed), not when a module is imported."""
     raw_assets = build_raw_assets(extract_dates(settings.first_extract_date))
-    assets = [landing_scan, *raw_assets, cchc_dbt_models, snapshot]
+    dbt_models = build_dbt_assets(ensure_manifest())
+    marts = [k for k in dbt_models.keys if k.path[0] == "marts"]
+    assets = [landing_scan, *raw_assets, dbt_models, build_snapshot_asset(marts)]
     raw_keys = {k for a in raw_assets for k in a.keys}
     downstream = [k for a in assets for k in a.keys if k not in raw_keys]
     job = dg.define_asset_job(

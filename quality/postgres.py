@@ -22,7 +22,7 @@ import duckdb
 import psycopg
 from psycopg import sql
 
-from quality.publish import PRIMARY_KEYS
+from quality.publish import primary_keys
 
 SCHEMA, NEXT, ACCESS = "marts", "marts_next", "cchc_access"
 READER, PROVINCE = "cchc_reader", "cchc_province"
@@ -145,10 +145,11 @@ def _copy_table(duck: duckdb.DuckDBPyConnection, pg: psycopg.Connection, table: 
     with pg.cursor().copy(sql.SQL("copy {} ({}) from stdin").format(target, names)) as copy:
         for row in rows:
             copy.write_row(row)
-    if table in PRIMARY_KEYS:
+    keys = primary_keys()
+    if table in keys:
         pg.execute(
             sql.SQL("alter table {} add primary key ({})").format(
-                target, sql.SQL(", ").join(map(sql.Identifier, PRIMARY_KEYS[table]))
+                target, sql.SQL(", ").join(map(sql.Identifier, keys[table]))
             )
         )
     if comment:

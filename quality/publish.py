@@ -22,12 +22,13 @@ import os
 import shutil
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
 
-from orchestration.defs.dbt.project import ensure_manifest
+from orchestration.defs.dbt.project import PROJECT
 from orchestration.report import write_report
 from orchestration.workbook import WORKBOOK_NAME, write_workbook
 from quality.gate import accepted_since_last_publish
@@ -72,11 +73,27 @@ def _primary_keys(manifest: dict) -> dict[str, tuple[str, ...]]:
     }
 
 
-_MANIFEST = json.loads(ensure_manifest().read_text())
-#: Tables BI tools read; publish_log is appended to the snapshot, the others copied.
-MART_TABLES = _mart_tables(_MANIFEST)
-PRIMARY_KEYS = _primary_keys(_MANIFEST)
-PUBLISHED_TABLES = (*MART_TABLES, "publish_log")
+@cache
+def _manifest() -> dict:
+    """The prepared dbt manifest (`ensure_manifest()` runs before the definitions load)."""
+    return json.loads(PROJECT.manifest_path.read_text())
+
+
+def mart_tables() -> tuple[str, ...]:
+    """Tables BI tools read: every mart, copied into the snapshot."""
+    return _mart_tables(_manifest())
+
+
+def primary_keys() -> dict[str, tuple[str, ...]]:
+    """{mart: key columns} declared in the snapshot and the PostgreSQL target."""
+    return _primary_keys(_manifest())
+
+
+def published_tables() -> tuple[str, ...]:
+    """The marts and publish_log (appended to the snapshot)."""
+    return (*mart_tables(), "publish_log")
+
+
 SNAPSHOTS = "snapshots"
 CURRENT = "current"
 _TMP_PREFIX = ".tmp-"
@@ -136,10 +153,11 @@ def _build(
     try:
         con.execute("create schema snapshot.marts")
         row_counts = {}
-        for table in MART_TABLES:
+        for table in mart_tables():
             con.execute(f"create table snapshot.marts.{table} as select * from marts.{table}")
-            if table in PRIMARY_KEYS:
-                key = ", ".join(PRIMARY_KEYS[table])
+            keys = primary_keys()
+            if table in keys:
+                key = ", ".join(keys[table])
                 con.execute(f"alter table snapshot.marts.{table} add primary key ({key})")
             row_counts[table] = con.execute(
                 f"select count(*) from snapshot.marts.{table}"
@@ -157,7 +175,7 @@ def _build(
             "create table snapshot.marts.publish_log as"
             " select * from audit.publish_log union all select * from snapshot_row"
         )
-        sources = {table: "marts" for table in MART_TABLES} | {"publish_log": "audit"}
+        sources = {table: "marts" for table in mart_tables()} | {"publish_log": "audit"}
         for table, schema in sources.items():
             described = _descriptions(con, schema, table)
             _comment(con, table, described)

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from orchestration import cli
-from quality.publish import PUBLISHED_TABLES
+from quality.publish import published_tables
 from sources.sample import SampleConfig, generate
 from tests.landing_files import drop, personal_values, unusable_dossiers
 from tests.pg_server import postgres_server
@@ -46,7 +46,7 @@ def duck_rows(settings, query: str, params: list | None = None) -> list[tuple]:
 def test_snapshot_lands_gate_holds_and_agencies_see_their_rows(province, capsys):
     settings, url = province
     no_personal_data(settings, url)
-    for table in PUBLISHED_TABLES:
+    for table in published_tables():
         assert pg_rows(url, f"select count(*) from marts.{table}") == duck_rows(
             settings, f"select count(*) from marts.{table}"
         ), table

@@ -13,7 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
 from orchestration.constants import OWNERS
-from orchestration.defs.dbt.project import PROJECT, ensure_manifest
+from orchestration.defs.dbt.project import PROJECT
 
 #: Run tag (value "true") that makes `dbt build` rebuild incremental models from scratch.
 FULL_REFRESH_TAG = "cchc/dbt-full-refresh"
@@ -45,28 +45,35 @@ class SchemaTranslator(DagsterDbtTranslator):
         return OWNERS
 
 
-@dbt_assets(
-    manifest=ensure_manifest(),
-    project=PROJECT,
-    dagster_dbt_translator=SchemaTranslator(),
-)
-def cchc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource):
-    """`dbt build`: models, seeds and tests in one invocation (one start-up cost per run).
+def build_dbt_assets(manifest: Path) -> dg.AssetsDefinition:
+    """Every dbt model, seed and test of the prepared `manifest` as assets and checks."""
 
-    Incremental models rebuild from scratch when the run carries FULL_REFRESH_TAG: needed
-    once after their logic changes, since a normal night recomputes only what is new.
-    dbt's working files go to one folder beside the warehouse, reused by every run: the
-    disk stays bounded (not a new folder per run in the source tree) and the next run
-    parses only what changed.
-    """
-    args = ["build"]
-    if context.run.tags.get(FULL_REFRESH_TAG) == "true":
-        args.append("--full-refresh")
-    target = Path(duckdb.database).parent / DBT_TARGET
-    total = len(context.selected_asset_keys)
-    with _quiet_dagster_dbt():
-        events = dbt.cli(args, context=context, target_path=target).stream()
-        yield from _with_progress(context, events, total)
+    @dbt_assets(
+        manifest=manifest,
+        project=PROJECT,
+        dagster_dbt_translator=SchemaTranslator(),
+    )
+    def cchc_dbt_models(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource
+    ):
+        """`dbt build`: models, seeds and tests in one invocation (one start-up cost per run).
+
+        Incremental models rebuild from scratch when the run carries FULL_REFRESH_TAG: needed
+        once after their logic changes, since a normal night recomputes only what is new.
+        dbt's working files go to one folder beside the warehouse, reused by every run: the
+        disk stays bounded (not a new folder per run in the source tree) and the next run
+        parses only what changed.
+        """
+        args = ["build"]
+        if context.run.tags.get(FULL_REFRESH_TAG) == "true":
+            args.append("--full-refresh")
+        target = Path(duckdb.database).parent / DBT_TARGET
+        total = len(context.selected_asset_keys)
+        with _quiet_dagster_dbt():
+            events = dbt.cli(args, context=context, target_path=target).stream()
+            yield from _with_progress(context, events, total)
+
+    return cchc_dbt_models
 
 
 @contextmanager

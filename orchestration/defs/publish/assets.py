@@ -11,68 +11,72 @@ from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.outcomes import read_events
 from orchestration.resources import PublishTarget
 from quality.postgres import publish_postgres
-from quality.publish import MART_TABLES, PUBLISHED_TABLES, publish
-
-MART_KEYS = [dg.AssetKey(["marts", t]) for t in MART_TABLES]
+from quality.publish import publish, published_tables
 
 
-@dg.asset(
-    key=dg.AssetKey(["publish", "snapshot"]),
-    group_name="publish",
-    deps=[*MART_KEYS, SCAN_KEY],
-    kinds={"duckdb", "parquet"},
-    owners=OWNERS,
-    description=(
-        "Copies the marts into a new DuckDB file plus Parquet and atomically replaces "
-        "$CCHC_PUBLISHED, only when every blocking check of the run passed."
-    ),
-)
-def snapshot(
-    context: dg.AssetExecutionContext, duckdb: DuckDBResource, target: PublishTarget
-) -> dg.MaterializeResult:
-    report = read_events(
-        r.dagster_event
-        for r in context.instance.all_logs(
-            context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
-        )
+def build_snapshot_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    """The publish asset, downstream of every mart (the marts come from the dbt manifest,
+    read when the definitions are built, not at import)."""
+
+    @dg.asset(
+        key=dg.AssetKey(["publish", "snapshot"]),
+        group_name="publish",
+        deps=[*mart_keys, SCAN_KEY],
+        kinds={"duckdb", "parquet"},
+        owners=OWNERS,
+        description=(
+            "Copies the marts into a new DuckDB file plus Parquet and atomically replaces "
+            "$CCHC_PUBLISHED, only when every blocking check of the run passed."
+        ),
     )
-    passed, warned, blocking = report.passed, report.warned, [c.name for c in report.blocked]
-    if blocking:  # Dagster's blocking checks already stop us; this makes sure of it.
-        raise dg.Failure(
-            description="Blocking checks failed; the published snapshot is unchanged: "
-            + ", ".join(blocking)
-        )
-    result = publish(
-        Path(duckdb.database),
-        Path(target.published),
-        context.run_id,
-        len(passed),
-        len(warned),
-        keep=target.keep_snapshots,
-    )
-    if target.postgres_url:
-        try:
-            publish_postgres(Path(target.published), target.postgres_url, PUBLISHED_TABLES)
-        except psycopg.Error as exc:
-            raise dg.Failure(
-                description="The DuckDB snapshot was published; the PostgreSQL target was "
-                f"left as it was ({type(exc).__name__}: {str(exc)[:300]}). The next run "
-                "publishes it again."
-            ) from None
-        context.log.info("PostgreSQL target updated.")
-    for table, count in result.row_counts.items():  # row counts shown on the marts' pages
-        context.log_event(
-            dg.AssetObservation(
-                asset_key=dg.AssetKey(["marts", table]), metadata={"dagster/row_count": count}
+    def snapshot(
+        context: dg.AssetExecutionContext, duckdb: DuckDBResource, target: PublishTarget
+    ) -> dg.MaterializeResult:
+        report = read_events(
+            r.dagster_event
+            for r in context.instance.all_logs(
+                context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
             )
         )
-    return dg.MaterializeResult(
-        metadata={
-            "path": str(result.path),
-            "data_through": str(result.data_through),
-            "checks_passed": len(passed),
-            "checks_warned": len(warned),
-            "warned": dg.MetadataValue.json([c.name for c in warned]),
-            **{f"rows_{table}": count for table, count in result.row_counts.items()},
-        }
-    )
+        passed, warned, blocking = report.passed, report.warned, [c.name for c in report.blocked]
+        if blocking:  # Dagster's blocking checks already stop us; this makes sure of it.
+            raise dg.Failure(
+                description="Blocking checks failed; the published snapshot is unchanged: "
+                + ", ".join(blocking)
+            )
+        result = publish(
+            Path(duckdb.database),
+            Path(target.published),
+            context.run_id,
+            len(passed),
+            len(warned),
+            keep=target.keep_snapshots,
+        )
+        if target.postgres_url:
+            try:
+                publish_postgres(Path(target.published), target.postgres_url, published_tables())
+            except psycopg.Error as exc:
+                raise dg.Failure(
+                    description="The DuckDB snapshot was published; the PostgreSQL target was "
+                    f"left as it was ({type(exc).__name__}: {str(exc)[:300]}). The next run "
+                    "publishes it again."
+                ) from None
+            context.log.info("PostgreSQL target updated.")
+        for table, count in result.row_counts.items():  # row counts shown on the marts' pages
+            context.log_event(
+                dg.AssetObservation(
+                    asset_key=dg.AssetKey(["marts", table]), metadata={"dagster/row_count": count}
+                )
+            )
+        return dg.MaterializeResult(
+            metadata={
+                "path": str(result.path),
+                "data_through": str(result.data_through),
+                "checks_passed": len(passed),
+                "checks_warned": len(warned),
+                "warned": dg.MetadataValue.json([c.name for c in warned]),
+                **{f"rows_{table}": count for table, count in result.row_counts.items()},
+            }
+        )
+
+    return snapshot
