@@ -83,7 +83,7 @@ def s_curve(rows: list[tuple], width: int = 640, height: int = 300) -> str:
     return (
         f'<svg viewBox="0 0 {width} {height}" class="chart" role="img" '
         f'aria-label="Giải ngân lũy kế so với kế hoạch (tỷ đồng)">'
-        f'<text x="4" y="14" class="axis">tỷ đồng</text>{ticks}'
+        f"{ticks}"
         f'<polyline class="plan" points="{plan}"/><polyline class="paid" points="{paid}"/>'
         f"{labels}</svg>"
     )

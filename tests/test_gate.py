@@ -202,6 +202,10 @@ def test_killed_run_reruns_to_identical_marts(province, tmp_path):
 def test_no_personal_data_in_published_file_or_parquet(province):
     assert run(province, dg.DagsterInstance.ephemeral()).success
     names, ids = personal_values(province.landing_dir)
+    with duckdb.connect(str(province.published), read_only=True) as con:
+        units = [n for (n,) in con.execute("select agency_name from marts.dim_agency").fetchall()]
+    # a person may share a name with a ward (Phường Nguyễn Văn Linh): that text is public
+    names = {n for n in names if not any(n in unit for unit in units)}
     blobs = [province.published.read_bytes()]
     blobs += [p.read_bytes() for p in (province.published_dir / "parquet").iterdir()]
     for blob in blobs:
