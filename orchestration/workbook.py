@@ -70,12 +70,19 @@ def write_workbook(snapshot: Path, path: Path) -> Path:
 
 def _width(header: str, values: list[Any], fmt: str | None) -> float:
     """Characters a column needs: its longest value as shown, or its header's longest word."""
-    shown = [
-        len(f"{v:,.0f}") + 6 if isinstance(v, int | float) and fmt == AMOUNT else 0 for v in values
-    ]
-    shown += [10 if isinstance(v, float | date) else len(str(v)) for v in values if v is not None]
+    shown = [_shown_length(v, fmt) for v in values if v is not None]
     longest_word = max((len(w) for w in header.split()), default=8)
     return min(60, max([longest_word + 2, len(header) / 2 + 2, *shown]) + 1)
+
+
+def _shown_length(value: Any, fmt: str | None) -> int:
+    """Length of a value as Excel shows it: amounts with separators and "đồng", rates and
+    dates in about ten characters, text as it is."""
+    if fmt == AMOUNT and isinstance(value, int | float):
+        return len(f"{value:,.0f}") + 6
+    if isinstance(value, float | date):
+        return 10
+    return len(str(value))
 
 
 def _sheets(con: duckdb.DuckDBPyConnection) -> list[Sheet]:
