@@ -26,6 +26,7 @@ $(OLD_DUCKDB)/bin/python:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy  # files and settings: [tool.mypy] in pyproject.toml
 
 test: lint $(OLD_DUCKDB)/bin/python
 	$(BIN)/python -c "from orchestration.defs.dbt.project import ensure_manifest as m; m()"

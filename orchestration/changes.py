@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.warehouse import one_row
 from sources.contracts import CONTRACTS
 from sources.landing import LandingScan
 
@@ -49,16 +50,17 @@ def quiet_since(con: duckdb.DuckDBPyConnection, manifest: Path) -> datetime | No
     item, the dbt project changed (a new manifest), or an agency's validity ended since
     (`is_current` is computed against today).
     """
-    (published_at,) = con.execute("select max(published_at) from audit.publish_log").fetchone()
+    (published_at,) = one_row(con, "select max(published_at) from audit.publish_log")
     if published_at is None:
         return None
-    (loaded_at,) = con.execute("select max(loaded_at) from audit.deliveries").fetchone()
-    (later,) = con.execute(
+    (loaded_at,) = one_row(con, "select max(loaded_at) from audit.deliveries")
+    (later,) = one_row(
+        con,
         "select (select count(*) from audit.acceptances where accepted_at > $at)"
         " + (select count(*) from staging.stg_agencies"
         "    where valid_to >= $at::date and valid_to < current_date)",
         {"at": published_at},
-    ).fetchone()
+    )
     # the loader stamps loads in the machine's local time, without a zone
     unpublished = loaded_at is not None and loaded_at.astimezone() > published_at
     changed_code = manifest.stat().st_mtime > published_at.timestamp()

@@ -133,10 +133,12 @@ def _summary(settings, outcome, items: list[tuple[str, str, bool]]) -> int:
 def _data_through(settings) -> str:
     import duckdb
 
+    from orchestration.warehouse import one_row
+
     with duckdb.connect(str(settings.published), read_only=True) as con:
-        (through,) = con.execute(
-            "select data_through from marts.publish_log order by published_at desc limit 1"
-        ).fetchone()
+        (through,) = one_row(
+            con, "select data_through from marts.publish_log order by published_at desc limit 1"
+        )
     return f"{through:%d/%m/%Y}" if through else "—"
 
 

@@ -62,7 +62,11 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             "landing": landing_zone(settings),
             "gx": GxValidation(),
             "target": publish_target(settings),
-            "dbt": DbtCli(project_dir=PROJECT, dbt_executable=DBT_EXECUTABLE),
+            "dbt": DbtCli(
+                project_dir=str(PROJECT.project_dir),
+                profiles_dir=str(PROJECT.profiles_dir),
+                dbt_executable=DBT_EXECUTABLE,
+            ),
         },
     )
 

@@ -54,7 +54,7 @@ def read_events(events: Iterable[dg.DagsterEvent]) -> RunReport:
     latest: dict[str, CheckOutcome] = {}
     for event in events:
         if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
-            evaluation = event.event_specific_data
+            evaluation = event.asset_check_evaluation_data
             failures = evaluation.metadata.get("failures")
             name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
             latest[name] = CheckOutcome(
@@ -67,7 +67,7 @@ def read_events(events: Iterable[dg.DagsterEvent]) -> RunReport:
             data = event.step_failure_data
             error = data.error.cause or data.error if data.error else None
             message = (
-                data.user_failure_data.description
+                data.user_failure_data.description or "failed"
                 if data.user_failure_data
                 else f"{error.cls_name}: {error.message}"
                 if error

@@ -115,9 +115,11 @@ def run(
 def _rows(result: dg.ExecuteInProcessResult) -> dict[str, tuple[int, int]]:
     out = {}
     for event in result.get_asset_materialization_events():
-        materialization = event.event_specific_data.materialization
+        materialization = event.step_materialization_data.materialization
         key = materialization.asset_key.path
         meta = materialization.metadata
         if key[0] == "raw" and "rows_loaded" in meta:
-            out[key[1]] = (meta["rows_loaded"].value, meta["rows_quarantined"].value)
+            loaded, quarantined = meta["rows_loaded"].value, meta["rows_quarantined"].value
+            assert isinstance(loaded, int) and isinstance(quarantined, int)
+            out[key[1]] = (loaded, quarantined)
     return out

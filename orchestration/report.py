@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from orchestration.warehouse import one_row
 from orchestration.workbook import WORKBOOK_NAME
 
 #: Shown for an indicator with no scorecard row for the year (labels live in the marts).
@@ -96,11 +97,12 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
 def build_context(snapshot: Path) -> dict:
     with duckdb.connect(str(snapshot), read_only=True) as con:
         # the year of the data-through date: one outlying date must not choose the period
-        (year,) = con.execute(
+        (year,) = one_row(
+            con,
             "select coalesce((select year(max(latest_extract_date))"
             " from marts.source_freshness), (select max(year(period_start))"
-            " from marts.indicator_scorecard where period_type = 'year'))"
-        ).fetchone()
+            " from marts.indicator_scorecard where period_type = 'year'))",
+        )
         names = dict(_rows(con, "select agency_code, agency_name from marts.dim_agency"))
         indicators = _rows(
             con,
@@ -162,10 +164,11 @@ def build_context(snapshot: Path) -> dict:
                         ],
                     }
                 )
-        plan_year = con.execute(
+        plan_year = one_row(
+            con,
             "select max(plan_year) from marts.fct_disbursement_monthly"
-            " where month >= make_date(plan_year, 1, 1)"
-        ).fetchone()[0]
+            " where month >= make_date(plan_year, 1, 1)",
+        )[0]
         curve = _rows(
             con,
             "select month, sum(plan_amount), sum(disbursed_amount) from"
@@ -189,9 +192,9 @@ def build_context(snapshot: Path) -> dict:
                 " order by staff_category",
             )
         ]
-        (data_through,) = con.execute(
-            "select max(latest_extract_date) from marts.source_freshness"
-        ).fetchone()
+        (data_through,) = one_row(
+            con, "select max(latest_extract_date) from marts.source_freshness"
+        )
         service_index = _service_index(con, names)
         forecast = _forecast(con)
     last = curve[-1] if curve else None
@@ -215,7 +218,7 @@ def build_context(snapshot: Path) -> dict:
 def _service_index(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> dict | None:
     """The latest month's estimated 766 score: the province's, each agency's, and the five
     sub-indicators losing the province the most points."""
-    (month,) = con.execute("select max(month) from marts.fct_service_index_monthly").fetchone()
+    (month,) = one_row(con, "select max(month) from marts.fct_service_index_monthly")
     if month is None:
         return None
     scores = _rows(
@@ -255,9 +258,9 @@ def _service_index(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> dic
 
 def _forecast(con: duckdb.DuckDBPyConnection) -> dict | None:
     """The province's latest forecast of every indicator the plan sets a target for."""
-    (as_of,) = con.execute(
-        "select max(as_of_date) from marts.fct_indicator_forecast where scope = 'province'"
-    ).fetchone()
+    (as_of,) = one_row(
+        con, "select max(as_of_date) from marts.fct_indicator_forecast where scope = 'province'"
+    )
     if as_of is None:
         return None
     rows = _rows(

@@ -8,12 +8,23 @@ any row is written, so applicant ids and names exist only in quarantine raw valu
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from sources.contracts import CONTRACTS, SourceContract
 
 PSEUDONYM_COLUMN = "applicant_key"
+
+
+def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple[Any, ...]:
+    """The row of a query that always returns one (an aggregate, a count): no row here is a
+    broken warehouse, said so, rather than a `None` unpacked further on."""
+    row = con.execute(sql, params).fetchone()
+    if row is None:
+        raise LookupError(f"no row from: {sql}")
+    return row
+
 
 AUDIT_DDL = """
 create schema if not exists audit;

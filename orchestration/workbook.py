@@ -19,6 +19,8 @@ from typing import Any
 import duckdb
 import xlsxwriter
 
+from orchestration.warehouse import one_row
+
 WORKBOOK_NAME = "bao_cao_cchc.xlsx"
 #: Vietnamese (LCID 0x042A): Excel formats dates and separators as Vietnamese.
 _VN = "[$-42A]"
@@ -86,9 +88,7 @@ def _shown_length(value: Any, fmt: str | None) -> int:
 
 
 def _sheets(con: duckdb.DuckDBPyConnection) -> list[Sheet]:
-    (through,) = con.execute(
-        "select max(latest_extract_date) from marts.source_freshness"
-    ).fetchone()
+    (through,) = one_row(con, "select max(latest_extract_date) from marts.source_freshness")
     through = through or date.today()
     month = date(through.year, through.month, 1)
     quarter = date(through.year, (through.month - 1) // 3 * 3 + 1, 1)
@@ -208,10 +208,11 @@ def _sheets(con: duckdb.DuckDBPyConnection) -> list[Sheet]:
 def _disbursement(con: duckdb.DuckDBPyConnection) -> Sheet:
     """Each plan line of the current plan year as of the latest month, investor by
     investor, each investor followed by its total."""
-    (plan_year,) = con.execute(
+    (plan_year,) = one_row(
+        con,
         "select max(plan_year) from marts.fct_disbursement_monthly"
-        " where month >= make_date(plan_year, 1, 1)"
-    ).fetchone()
+        " where month >= make_date(plan_year, 1, 1)",
+    )
     lines = con.execute(
         """
         select

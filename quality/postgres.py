@@ -22,6 +22,7 @@ import duckdb
 import psycopg
 from psycopg import sql
 
+from orchestration.warehouse import one_row
 from quality.publish import primary_keys
 
 SCHEMA, NEXT, ACCESS = "marts", "marts_next", "cchc_access"
@@ -126,10 +127,11 @@ def _copy_table(duck: duckdb.DuckDBPyConnection, pg: psycopg.Connection, table: 
         " where schema_name = 'marts' and table_name = ? order by column_index",
         [table],
     ).fetchall()
-    (comment,) = duck.execute(
+    (comment,) = one_row(
+        duck,
         "select comment from duckdb_tables() where schema_name = 'marts' and table_name = ?",
         [table],
-    ).fetchone()
+    )
     target = sql.Identifier(NEXT, table)
     pg.execute(
         sql.SQL("create table {} ({})").format(

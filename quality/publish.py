@@ -30,6 +30,7 @@ import duckdb
 
 from orchestration.defs.dbt.project import PROJECT
 from orchestration.report import write_report
+from orchestration.warehouse import one_row
 from orchestration.workbook import WORKBOOK_NAME, write_workbook
 from quality.gate import accepted_since_last_publish
 from sources.readers import LOCAL_TZ
@@ -159,12 +160,10 @@ def _build(
             if table in keys:
                 key = ", ".join(keys[table])
                 con.execute(f"alter table snapshot.marts.{table} add primary key ({key})")
-            row_counts[table] = con.execute(
-                f"select count(*) from snapshot.marts.{table}"
-            ).fetchone()[0]
-        (data_through,) = con.execute(
-            "select max(latest_extract_date) from marts.source_freshness"
-        ).fetchone()
+            row_counts[table] = one_row(con, f"select count(*) from snapshot.marts.{table}")[0]
+        (data_through,) = one_row(
+            con, "select max(latest_extract_date) from marts.source_freshness"
+        )
         con.execute(
             "create or replace temp table snapshot_row as select now() as published_at,"
             " ?::varchar as run_id, ?::date as data_through, ?::integer as checks_passed,"
@@ -197,11 +196,12 @@ def _descriptions(
 ) -> dict[str | None, str | None]:
     """{None: table description, column: description} as dbt's persist_docs (marts) or the
     audit DDL (publish_log) left them in the working warehouse: one source of truth."""
-    (comment,) = con.execute(
+    (comment,) = one_row(
+        con,
         "select comment from duckdb_tables() where database_name = current_database()"
         " and schema_name = ? and table_name = ?",
         [schema, table],
-    ).fetchone()
+    )
     columns = con.execute(
         "select column_name, comment from duckdb_columns() where database_name ="
         " current_database() and schema_name = ? and table_name = ? order by column_index",

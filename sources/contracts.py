@@ -7,6 +7,7 @@ so a header alias or an enum label is added in exactly one place.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -75,7 +76,7 @@ class Column:
     header: str
     kind: Kind = "text"
     required: bool = False
-    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
     personal: bool = False
     #: Days after the extract date this date may lie (date kinds; None: any future date).

@@ -419,10 +419,10 @@ def _reason_for(col: Column, text: pl.Expr, value: pl.Expr) -> pl.Expr | None:
         "datetime": "is not a date/time",
     }.get(col.kind, "")
     unreadable = pl.format(f"{col.name}: '{{}}' {what}", text)
-    rule = pl.when(text.is_not_null() & value.is_null()).then(unreadable)
+    unreadable_rule = pl.when(text.is_not_null() & value.is_null()).then(unreadable)
     if required:
-        rule = rule.when(text.is_null()).then(missing)
-    return rule.otherwise(None)
+        return unreadable_rule.when(text.is_null()).then(missing).otherwise(None)
+    return unreadable_rule.otherwise(None)
 
 
 @dataclass(frozen=True)
@@ -537,7 +537,7 @@ def _plausible_dates(
 ) -> list[pl.Expr]:
     """A date before the floor, or after the row's extract date by more than its column
     allows, is a typo or a placeholder: it would publish a month 1900 or a year 2099."""
-    rules = []
+    rules: list[pl.Expr] = []
     for col in contract.columns:
         if col.kind not in ("date", "datetime") or col.name not in df.columns:
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -318,7 +319,7 @@ def test_missing_required_column_error_is_short(tmp_path):
 
 
 @pytest.fixture
-def warehouse(tmp_path) -> duckdb.DuckDBPyConnection:
+def warehouse(tmp_path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A real DuckDB warehouse holding the reference rows the dossiers cite."""
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     landing = tmp_path / "landing"

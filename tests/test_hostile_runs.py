@@ -17,6 +17,7 @@ import duckdb
 import pytest
 
 from orchestration import cli
+from orchestration.warehouse import one_row
 from quality.publish import CURRENT, SNAPSHOTS
 from quality.suites import SUITES
 from quality.validate import validate
@@ -56,10 +57,11 @@ def no_personal_data_stored(settings, values: list[str]) -> None:
         ).fetchall()
         for schema, table, column in columns:
             for value in values:
-                (hits,) = con.execute(
+                (hits,) = one_row(
+                    con,
                     f'select count(*) from "{schema}"."{table}" where contains("{column}", ?)',
                     [value],
-                ).fetchone()
+                )
                 assert hits == 0, (schema, table, column, value)
     home = Path(os.environ["DAGSTER_HOME"])
     for path in home.rglob("*"):

@@ -7,6 +7,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.pipeline import run
+from orchestration.warehouse import one_row
 from tests.landing_files import AGENCY, PROCEDURE, dossier, drop
 
 
@@ -18,7 +19,11 @@ def nightly(settings, full_refresh: bool = False) -> list[dg.AssetKey]:
     planned = instance.get_records_for_run(
         outcome.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED, limit=10_000
     ).records
-    return [r.event_log_entry.dagster_event.asset_key for r in planned]
+    return [
+        r.event_log_entry.dagster_event.asset_key
+        for r in planned
+        if r.event_log_entry.dagster_event and r.event_log_entry.dagster_event.asset_key
+    ]
 
 
 def staged(settings) -> dict[str, str]:
@@ -28,10 +33,12 @@ def staged(settings) -> dict[str, str]:
 
 def january(settings) -> tuple[int, int]:
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-        return con.execute(
+        received, completed = one_row(
+            con,
             "select sum(received_count), sum(completed_count) from marts.fct_dossier_monthly"
-            " where month = '2026-01-01'"
-        ).fetchone()
+            " where month = '2026-01-01'",
+        )
+        return received, completed
 
 
 def test_new_days_and_redeliveries_update_only_what_changed(env):

@@ -9,6 +9,13 @@ import pytest
 from orchestration.report import sparkline, vn_number, vn_percent, write_report
 
 
+def between(pattern: str, html: str) -> str:
+    """The first group of `pattern` in the page; the test fails here if it is absent."""
+    found = re.search(pattern, html, re.S)
+    assert found, pattern
+    return found.group(1)
+
+
 @pytest.mark.parametrize(("value", "text"), [(0.0914, "9,14 %"), (1.0, "100,00 %"), (None, "—")])
 def test_vn_percent(value, text):
     assert vn_percent(value) == text
@@ -72,18 +79,18 @@ def test_report_shows_the_snapshot_numbers(tmp_path: Path):
     html = write_report(snapshot, tmp_path / "report").read_text()
     assert "Kết quả cải cách hành chính năm 2026" in html
     assert "Số liệu đến ngày 20/02/2026" in html
-    row = re.search(r'data-indicator="on_time_rate">(.*?)</tr>', html, re.S).group(1)
+    row = between(r'data-indicator="on_time_rate">(.*?)</tr>', html)
     assert "98,00 %" in row and "Chưa đạt" in row and "49 / 50" in row
     assert "250.000.000 đồng" in html and "25,00 %" in html  # disbursement
     assert "9,14 %" in html and "1.838" in html and "Công chức" in html  # headcount
     assert "Sở Tài chính" in html and "<svg" in html
     assert "http" not in html.replace('lang="vi"', "")  # self-contained: nothing to fetch
     # the 766-style estimate, said to be one, with the points lost
-    index = re.search(r'id="service-index">(.*?)</section>', html, re.S).group(1)
+    index = between(r'id="service-index">(.*?)</section>', html)
     assert "Ước tính từ dữ liệu của tỉnh" in index and "89,5/100 điểm" in index
     assert index.index("Đồng bộ kịp thời") < index.index("Đúng hạn")  # most points lost first
     assert "9,0 / 18" in index and "70,3" in index  # Sở Tài chính's estimate
-    forecast = re.search(r'id="forecast">(.*?)</section>', html, re.S).group(1)
+    forecast = between(r'id="forecast">(.*?)</section>', html)
     assert "Dự báo cuối năm" in forecast and "97,50 %" in forecast
     assert "97,00 % – 98,50 %" in forecast and "Có nguy cơ không đạt" in forecast
     assert 'href="bao_cao_cchc.xlsx"' in html

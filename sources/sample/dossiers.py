@@ -39,6 +39,8 @@ GIVENS = (
 
 #: Days over which the sample's trends (more online, fewer late dossiers) run their course.
 TREND_DAYS = 730
+#: A blank for `np.where` (an object array: numpy's types do not take a bare `None`).
+NONE = np.array(None, dtype=object)
 
 
 def trend(day: date, start: date) -> float:
@@ -128,13 +130,13 @@ def generate_month(
     pay_online = rng.random(n) < np.where(online, 0.4 + 0.45 * drift, 0.08)
     payment = np.where(
         ~has_fee,
-        None,
+        NONE,
         np.where(pay_online, "online", np.where(rng.random(n) < 0.7, "cash", "transfer")),
     )
     rated = (status == "completed") & (rng.random(n) < 0.35)
     rating = np.where(
         ~rated,
-        None,
+        NONE,
         rng.choice(["very_satisfied", "satisfied", "unsatisfied"], size=n, p=[0.45, 0.5, 0.05]),
     )
     applicant_id = np.where(

@@ -41,7 +41,8 @@ def _cp1258_char(ch: str) -> bytes:
     try:
         return ch.encode("cp1258")
     except UnicodeEncodeError:
-        base, *marks = unicodedata.normalize("NFD", ch)
+        decomposed = unicodedata.normalize("NFD", ch)
+        base, marks = decomposed[0], decomposed[1:]
         shape = "".join(m for m in marks if m in _SHAPE_MARKS)
         tones = "".join(m for m in marks if m not in _SHAPE_MARKS)
         return unicodedata.normalize("NFC", base + shape).encode("cp1258") + tones.encode("cp1258")

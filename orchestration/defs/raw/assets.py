@@ -7,6 +7,7 @@ from orchestration.constants import OWNERS
 from orchestration.defs.raw.loader import LoadSummary, load_deliveries
 from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.resources import LandingZone
+from orchestration.warehouse import one_row
 from sources.contracts import CONTRACTS, REFERENCE_SOURCES, SourceContract
 
 
@@ -57,7 +58,7 @@ def build_raw_asset(
 
         with duckdb.get_connection() as con:
             summary = load_deliveries(con, contract, batch, landing.row_rules, progress)
-            (table_rows,) = con.execute(f"select count(*) from raw.{contract.name}").fetchone()
+            (table_rows,) = one_row(con, f"select count(*) from raw.{contract.name}")
         metadata = {
             "dagster/row_count": table_rows,
             "days_loaded": len(summary.days_loaded),

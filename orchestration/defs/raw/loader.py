@@ -196,15 +196,15 @@ def _load_chunk(
         reads = [pool.submit(_read_day, d, contract) for d in todo]
     for delivery, read in zip(todo, reads, strict=True):
         try:
-            files = read.result()
+            day_files = read.result()
         except ExtractError as exc:  # this day fails; loaded data for it stays untouched
             summary.errors.append(str(exc))
             continue
         good_days.append(delivery)
         day = pl.lit(delivery.day).str.to_date().alias(DAY)
-        texts += [f.rows.with_columns(day) for f in files]
-        malformed += [f.malformed.with_columns(day) for f in files]
-        headers.update({str(p): f.headers for p, f in zip(delivery.files, files, strict=True)})
+        texts += [f.rows.with_columns(day) for f in day_files]
+        malformed += [f.malformed.with_columns(day) for f in day_files]
+        headers.update({str(p): f.headers for p, f in zip(delivery.files, day_files, strict=True)})
     if not good_days:
         return
     text = pl.concat(texts, how="diagonal_relaxed")
@@ -228,10 +228,10 @@ def _load_chunk(
         }
     ).with_columns(pl.col(DAY).str.to_date())
     lines = pl.concat([text.select(DAY, FILE), *(m.select(DAY, FILE) for m in malformed)])
-    read = files.join(
+    read_per_file = files.join(
         lines.group_by(DAY, FILE).agg(pl.len().alias("rows_read")), on=[DAY, FILE], how="left"
     ).fill_null(0)
-    _write(con, contract, good_days, read, valid, bad, summary)
+    _write(con, contract, good_days, read_per_file, valid, bad, summary)
 
 
 def _without_personal(
