@@ -27,6 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy  # files and settings: [tool.mypy] in pyproject.toml
+	cd dbt_project && ../$(BIN)/sqlfluff lint models tests macros --processes 1  # .sqlfluff
 
 test: lint $(OLD_DUCKDB)/bin/python
 	$(BIN)/python -c "from orchestration.defs.dbt.project import ensure_manifest as m; m()"

@@ -14,6 +14,6 @@ select month, scope, 'points_max total ' || points_max as problem
 from totals
 where abs(points_max - 100) > 1e-9
 union all
-select month, scope, sub_indicator_code || ' earns ' || points_earned
+select month, scope, sub_indicator_code || ' earns ' || points_earned as problem
 from service_index
 where points_earned < 0 or points_earned > points_max

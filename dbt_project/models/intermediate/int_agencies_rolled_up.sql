@@ -5,7 +5,7 @@ with recursive agencies as (
 ),
 
 chain (agency_code, reached_code, depth) as (
-    select agency_code, agency_code, 0
+    select agency_code, agency_code as reached_code, 0 as depth
     from agencies
     union all
     select chain.agency_code, agencies.successor_code, chain.depth + 1

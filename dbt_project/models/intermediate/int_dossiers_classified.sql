@@ -33,7 +33,10 @@ flagged as (
         -- A deadline given as a bare date (00:00) means the end of that day: a dossier
         -- completed any time on its due day is on time.
         completed_at <= due_at
-        or (due_at = date_trunc('day', due_at) and cast(completed_at as date) <= cast(due_at as date))
+        or (
+            due_at = date_trunc('day', due_at)
+            and cast(completed_at as date) <= cast(due_at as date)
+        )
             as is_within_deadline
     from joined
 )

@@ -24,9 +24,9 @@ with_cutoff as (
     select
         *,
         {% if var('headcount_baseline_date') %}
-        cast('{{ var("headcount_baseline_date") }}' as date) as baseline_cutoff
+            cast('{{ var("headcount_baseline_date") }}' as date) as baseline_cutoff
         {% else %}
-        make_date(year(snapshot_date) - 1, 12, 31) as baseline_cutoff
+            make_date(year(snapshot_date) - 1, 12, 31) as baseline_cutoff
         {% endif %}
     from rolled_up
 )

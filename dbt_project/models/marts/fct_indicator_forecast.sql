@@ -30,7 +30,7 @@ monthly as (
         scorecard.denominator,
         scorecard.value,
         least(
-            scorecard.period_end, (select day from data_through)
+            scorecard.period_end, (select data_through.day from data_through)
         ) as as_of_date
     from scorecard
     inner join registry on registry.indicator_code = scorecard.indicator_code
@@ -92,7 +92,10 @@ flow_forecasts as (
         / (ytd_denominator + rest_denominator) as projected_value,
         (ytd_numerator + least(recent_rate, coalesce(lowest_rate, recent_rate)) * rest_denominator)
         / (ytd_denominator + rest_denominator) as lower,
-        (ytd_numerator + greatest(recent_rate, coalesce(highest_rate, recent_rate)) * rest_denominator)
+        (
+            ytd_numerator
+            + greatest(recent_rate, coalesce(highest_rate, recent_rate)) * rest_denominator
+        )
         / (ytd_denominator + rest_denominator) as upper
     from flow_rest
 ),

@@ -11,12 +11,18 @@ latest_extract as (
 ),
 
 months as (
-    select cast(month as date) as month
-    from range(
-        (select cast(date_trunc('month', min(valid_from)) as timestamp) from versions),
-        (select cast(extract_date as timestamp) from latest_extract) + interval 1 day,
-        interval 1 month
-    ) as months(month)
+    select
+        cast(
+            unnest(
+                range(
+                    cast(date_trunc('month', min(versions.valid_from)) as timestamp),
+                    cast(any_value(latest_extract.extract_date) as timestamp) + interval 1 day,
+                    interval 1 month
+                )
+            ) as date
+        ) as month
+    from versions
+    cross join latest_extract
 ),
 
 as_of as (
@@ -24,7 +30,7 @@ as_of as (
         months.month,
         least(
             cast(months.month + interval 1 month - interval 1 day as date),
-            (select extract_date from latest_extract)
+            (select latest_extract.extract_date from latest_extract)
         ) as as_of_date
     from months
 ),

@@ -13,7 +13,7 @@ rules as (
 scopes as (
     select distinct period_start as month, scope
     from scorecard
-    where indicator_code in (select indicator_code from rules)
+    where indicator_code in (select rules.indicator_code from rules)
         and denominator > 0
 ),
 

@@ -54,24 +54,27 @@ monthly_counts as (
     from dossier_months
     unpivot (
         (numerator, denominator) for indicator_code in (
-            (on_time_count, completed_count) as 'on_time_rate',
-            (apology_count, late_count) as 'apology_rate',
-            (online_count, online_eligible_count) as 'online_rate',
-            (full_online_count, full_online_eligible_count) as 'full_online_rate',
-            (digitized_count, received_count) as 'digitization_rate',
-            (result_digitized_count, completed_count) as 'result_digitization_rate',
-            (online_payment_count, fee_dossier_count) as 'online_payment_rate',
-            (satisfied_count, rated_count) as 'satisfaction_rate',
-            (synced_count, received_count) as 'sync_rate',
-            (vneid_count, online_received_count) as 'vneid_rate'
+            (on_time_count, completed_count) as on_time_rate,
+            (apology_count, late_count) as apology_rate,
+            (online_count, online_eligible_count) as online_rate,
+            (full_online_count, full_online_eligible_count) as full_online_rate,
+            (digitized_count, received_count) as digitization_rate,
+            (result_digitized_count, completed_count) as result_digitization_rate,
+            (online_payment_count, fee_dossier_count) as online_payment_rate,
+            (satisfied_count, rated_count) as satisfaction_rate,
+            (synced_count, received_count) as sync_rate,
+            (vneid_count, online_received_count) as vneid_rate
         )
     )
     union all
-    select month, agency_code, 'signed_document_rate', fully_signed_count, document_count
+    select
+        month, agency_code, 'signed_document_rate' as indicator_code,
+        fully_signed_count as numerator, document_count as denominator
     from document_months
     union all
-    select month, agency_code, 'work_record_online_rate_' || agency_level, online_count,
-           record_count
+    select
+        month, agency_code, 'work_record_online_rate_' || agency_level as indicator_code,
+        online_count as numerator, record_count as denominator
     from work_record_months
     where agency_level in ('province', 'commune')
     union all
@@ -81,9 +84,9 @@ monthly_counts as (
         case sector
             when 'administration' then 'admin_satisfaction_rate'
             else 'public_service_satisfaction_rate'
-        end,
-        satisfied,
-        respondents
+        end as indicator_code,
+        satisfied as numerator,
+        respondents as denominator
     from survey_months
 ),
 
@@ -101,12 +104,14 @@ count_periods as (
 ),
 
 count_scopes as (
-    select period_start, period_type, agency_code as scope, indicator_code,
-           numerator, denominator
+    select
+        period_start, period_type, agency_code as scope, indicator_code,
+        numerator, denominator
     from count_periods
     union all
-    select period_start, period_type, 'province', indicator_code,
-           sum(numerator), sum(denominator)
+    select
+        period_start, period_type, 'province' as scope, indicator_code,
+        sum(numerator) as numerator, sum(denominator) as denominator
     from count_periods
     group by all
 ),
@@ -162,16 +167,17 @@ coverage_as_of as (
 ),
 
 coverage_scopes as (
-    select period_start, period_type, 'province' as scope, indicator_code, numerator,
-           denominator
+    select
+        period_start, period_type, 'province' as scope, indicator_code, numerator,
+        denominator
     from coverage_as_of
     unpivot (
         (numerator, denominator) for indicator_code in (
             (full_online_offered_count, full_online_eligible_count)
-                as 'full_online_coverage_rate',
+                as full_online_coverage_rate,
             (online_payment_enabled_count, fee_procedure_count)
-                as 'online_payment_coverage_rate',
-            (cross_boundary_count, procedure_count) as 'cross_boundary_rate'
+                as online_payment_coverage_rate,
+            (cross_boundary_count, procedure_count) as cross_boundary_rate
         )
     )
 ),
@@ -205,12 +211,13 @@ disbursement_as_of as (
     select
         disbursement_periods.*,
         least(
-            case period_type
-                when 'year' then make_date(plan_year + 1, 1, 1)
-                else cast(date_trunc('month', period_start + to_months(
-                    case period_type when 'quarter' then 2 else 0 end)) as date)
+            case disbursement_periods.period_type
+                when 'year' then make_date(disbursement_periods.plan_year + 1, 1, 1)
+                else cast(date_trunc('month', disbursement_periods.period_start + to_months(
+                        case disbursement_periods.period_type when 'quarter' then 2 else 0 end
+                    )) as date)
             end,
-            (select max(month) from disbursement)
+            (select max(disbursement.month) from disbursement)
         ) as source_month
     from disbursement_periods
 ),
@@ -230,13 +237,15 @@ disbursement_lines as (
 ),
 
 disbursement_scopes as (
-    select period_start, period_type, agency_code as scope, 'disbursement_rate' as indicator_code,
-           sum(disbursed_amount) as numerator, sum(plan_amount) as denominator
+    select
+        period_start, period_type, agency_code as scope, 'disbursement_rate' as indicator_code,
+        sum(disbursed_amount) as numerator, sum(plan_amount) as denominator
     from disbursement_lines
     group by all
     union all
-    select period_start, period_type, 'province', 'disbursement_rate',
-           sum(disbursed_amount), sum(plan_amount)
+    select
+        period_start, period_type, 'province' as scope, 'disbursement_rate' as indicator_code,
+        sum(disbursed_amount) as numerator, sum(plan_amount) as denominator
     from disbursement_lines
     group by all
 ),
