@@ -66,6 +66,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 project_dir=str(PROJECT.project_dir),
                 profiles_dir=str(PROJECT.profiles_dir),
                 dbt_executable=DBT_EXECUTABLE,
+                warehouse=str(settings.warehouse),
+                memory_limit=settings.duckdb_memory_limit,
             ),
         },
     )

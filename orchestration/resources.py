@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,7 +24,10 @@ class LandingZone(dg.ConfigurableResource):
     rules that decide what of the landing zone is loadable and plausible."""
 
     path: str
-    pii_key: str
+    #: `CCHC_PII_KEY` (by variable name: the UI shows a resource's config, never the key) …
+    pii_key: str | None = None
+    #: … else the key in this file, generated on first use.
+    pii_key_file: str = ""
     first_extract_date: str
     date_floor: str
     block_on_skipped: bool = True
@@ -31,7 +35,9 @@ class LandingZone(dg.ConfigurableResource):
 
     @property
     def key(self) -> bytes:
-        return self.pii_key.encode()
+        if self.pii_key:
+            return self.pii_key.encode()
+        return _key_from_file(Path(self.pii_key_file))
 
     @property
     def path_obj(self) -> Path:
@@ -49,11 +55,20 @@ class LandingZone(dg.ConfigurableResource):
         return scan(Path(self.path), CONTRACTS, first, last)
 
 
+def _key_from_file(path: Path) -> bytes:
+    """The key in `path`, written there (readable by its owner only) the first time."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()
+
+
 def landing_zone(settings: Settings) -> LandingZone:
     return LandingZone(
         path=str(settings.landing_dir),
-        # secrets by variable name: the UI shows a resource's config, never these values
-        pii_key=dg.EnvVar(PII_KEY_VAR),
+        pii_key=dg.EnvVar(PII_KEY_VAR) if settings.pii_key_in_env else None,
+        pii_key_file=str(settings.pii_key_file),
         first_extract_date=settings.first_extract_date,
         date_floor=settings.date_floor.isoformat(),
         block_on_skipped=settings.block_on_skipped,

@@ -1,14 +1,12 @@
 """Configuration from the environment (README, docs/operations.md): the only place env
-variables are read.
-
-Paths (made absolute) and the DuckDB memory limit are written back to the environment so
-that dbt (whose profiles.yml reads the same variables) sees exactly what Dagster sees.
+variables are read. `load_settings()` only reads: it writes no file and changes no variable.
+Dagster code receives the settings as resources (orchestration/resources.py), dbt as
+`--vars` of its command line (orchestration/defs/dbt/project.py), secrets by variable name.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,7 +33,8 @@ class Settings:
     landing_dir: Path
     warehouse: Path
     published: Path
-    pii_key: bytes
+    #: Whether `CCHC_PII_KEY` holds the pseudonymisation key; else it is `pii_key_file`'s.
+    pii_key_in_env: bool
     max_quarantine_ratio: float
     first_extract_date: str
     #: DuckDB's memory limit for the pipeline's and dbt's connections. Above it DuckDB spills
@@ -65,6 +64,11 @@ class Settings:
         return self.published.parent
 
     @property
+    def pii_key_file(self) -> Path:
+        """The key generated on the first run when `CCHC_PII_KEY` is not set."""
+        return self.data_dir / ".pii_key"
+
+    @property
     def dagster_home(self) -> Path:
         return Path(os.environ.get("DAGSTER_HOME") or self.data_dir / "dagster")
 
@@ -78,18 +82,6 @@ def _path(name: str, default: Path) -> Path:
 #: Secrets handed to Dagster resources by name (dg.EnvVar), so the UI never shows them.
 PII_KEY_VAR = "CCHC_PII_KEY"
 POSTGRES_URL_VAR = "CCHC_POSTGRES_URL"
-
-
-def _pii_key(data_dir: Path) -> bytes:
-    """`CCHC_PII_KEY`, else a key generated once into `$CCHC_DATA_DIR/.pii_key`."""
-    if key := os.environ.get(PII_KEY_VAR):
-        return key.encode()
-    path = data_dir / ".pii_key"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip().encode()
 
 
 class ConfigError(ValueError):
@@ -154,7 +146,7 @@ def load_settings() -> Settings:
         landing_dir=_path("CCHC_LANDING_DIR", data_dir / "landing"),
         warehouse=_path("CCHC_WAREHOUSE", data_dir / "warehouse.duckdb"),
         published=_path("CCHC_PUBLISHED", data_dir / "published" / "cchc.duckdb"),
-        pii_key=_pii_key(data_dir),
+        pii_key_in_env=bool(os.environ.get(PII_KEY_VAR)),
         max_quarantine_ratio=_parsed(
             "CCHC_MAX_QUARANTINE_RATIO", "0.01", _ratio, "a share between 0 and 1, e.g. 0.01"
         ),
@@ -190,13 +182,5 @@ def load_settings() -> Settings:
             webhook_url=os.environ.get("CCHC_ALERT_WEBHOOK") or None,
             ui_url=os.environ.get("CCHC_UI_URL") or "http://localhost:3000",
         ),
-    )
-    os.environ.update(
-        CCHC_DATA_DIR=str(settings.data_dir),
-        CCHC_LANDING_DIR=str(settings.landing_dir),
-        CCHC_WAREHOUSE=str(settings.warehouse),
-        CCHC_PUBLISHED=str(settings.published),
-        CCHC_DUCKDB_MEMORY_LIMIT=settings.duckdb_memory_limit,
-        **{PII_KEY_VAR: settings.pii_key.decode()},  # also when generated into .pii_key
     )
     return settings

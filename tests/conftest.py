@@ -1,5 +1,5 @@
-"""Shared fixtures. The environment points every path at a temporary folder before any
-project module reads its settings, so tests never touch ./data."""
+"""Shared fixtures. The environment points every path at a temporary folder (settings are
+read when a test builds them, never at import), so tests never touch ./data."""
 
 from __future__ import annotations
 

@@ -81,3 +81,26 @@ def test_landing_sensor_requests_changed_days_then_skips(env):
         assert "raw/procedures" in keys and "raw/dossiers" not in keys
         assert "publish/snapshot" in keys
         assert isinstance(sensor(context), dg.SkipReason)  # nothing new since
+
+
+def test_settings_are_read_without_side_effects(tmp_path, monkeypatch):
+    """Reading the settings writes no file and changes no variable; without `CCHC_PII_KEY`
+    the key is generated into the data folder when the pipeline first needs it, owner-only,
+    and stays the same after."""
+    import os
+
+    from orchestration.resources import landing_zone
+
+    monkeypatch.setenv("CCHC_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CCHC_PII_KEY")
+    before = dict(os.environ)
+    settings = load_settings()
+    assert dict(os.environ) == before
+    assert not (tmp_path / "data").exists()
+    landing = landing_zone(settings)
+    assert landing.pii_key is None  # nothing secret in the resource's config
+    key = landing.key
+    assert len(key) == 64 and landing_zone(load_settings()).key == key
+    assert settings.pii_key_file.stat().st_mode & 0o777 == 0o600
+    dbt = build_definitions(settings).resources["dbt"]
+    assert dbt.warehouse == str(tmp_path / "data" / "warehouse.duckdb")

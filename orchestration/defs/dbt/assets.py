@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, dbt_assets
 from dagster_duckdb import DuckDBResource
 
 from orchestration.constants import OWNERS
-from orchestration.defs.dbt.project import PROJECT
+from orchestration.defs.dbt.project import PROJECT, DbtCli
 
 #: Run tag (value "true") that makes `dbt build` rebuild incremental models from scratch.
 FULL_REFRESH_TAG = "cchc/dbt-full-refresh"
@@ -53,9 +53,7 @@ def build_dbt_assets(manifest: Path) -> dg.AssetsDefinition:
         project=PROJECT,
         dagster_dbt_translator=SchemaTranslator(),
     )
-    def cchc_dbt_models(
-        context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource
-    ):
+    def cchc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli, duckdb: DuckDBResource):
         """`dbt build`: models, seeds and tests in one invocation (one start-up cost per run).
 
         Incremental models rebuild from scratch when the run carries FULL_REFRESH_TAG: needed
@@ -64,7 +62,7 @@ def build_dbt_assets(manifest: Path) -> dg.AssetsDefinition:
         disk stays bounded (not a new folder per run in the source tree) and the next run
         parses only what changed.
         """
-        args = ["build"]
+        args = ["build", *dbt.cli_vars()]
         if context.run.tags.get(FULL_REFRESH_TAG) == "true":
             args.append("--full-refresh")
         target = Path(duckdb.database).parent / DBT_TARGET

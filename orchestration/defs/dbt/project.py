@@ -6,6 +6,7 @@ of the dbt project, so loading the Definitions is otherwise instant.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from functools import cached_property
@@ -58,6 +59,15 @@ class DbtCli(DbtCliResource):
     (3 s), which only its column-metadata and row-count helpers use; this project uses
     neither. The dbt here is the dbt-core of this environment (pinned in pyproject.toml).
     """
+
+    #: The working warehouse and DuckDB's memory limit, the same as the pipeline's (settings).
+    warehouse: str = ""
+    memory_limit: str = "2GB"
+
+    def cli_vars(self) -> list[str]:
+        """The one place dbt receives the pipeline's settings (profiles.yml reads them)."""
+        values = {"cchc_warehouse": self.warehouse, "cchc_memory_limit": self.memory_limit}
+        return ["--vars", json.dumps(values)]
 
     @cached_property
     def _cli_version(self) -> version.Version:
