@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.defs.raw.loader import RowRules, load_deliveries
+from orchestration.loader import RowRules, load_deliveries
 from sources.contracts import CONTRACTS
 from sources.landing import deliveries
 from sources.sample import SampleConfig, generate

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from sources.readers import short
+from sources.readers.errors import short
 
 
 @dataclass(frozen=True)

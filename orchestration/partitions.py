@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from sources.readers import LOCAL_TZ
+from sources.contracts import LOCAL_TZ
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"

@@ -10,13 +10,12 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 from pydantic import PrivateAttr
 
-from orchestration.defs.raw.loader import RowRules
+from orchestration.loader import RowRules
 from orchestration.settings import PII_KEY_VAR, POSTGRES_URL_VAR, Settings
 from quality.suites import Suite
 from quality.validate import SuiteResult, Validator
-from sources.contracts import CONTRACTS
+from sources.contracts import CONTRACTS, LOCAL_TZ
 from sources.landing import LandingScan, scan
-from sources.readers import LOCAL_TZ
 
 
 class LandingZone(dg.ConfigurableResource):

@@ -2,7 +2,7 @@
 
 Raw tables hold the typed canonical columns of every loaded row plus lineage (extract date,
 file, row number). Personal columns are replaced by a keyed hash (`applicant_key`) before
-any row is written, so applicant ids and names exist only in quarantine raw values.
+any row is written; quarantine keeps the id pseudonymised the same way and no names.
 """
 
 from __future__ import annotations

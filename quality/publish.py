@@ -33,7 +33,7 @@ from orchestration.report import write_report
 from orchestration.warehouse import one_row
 from orchestration.workbook import WORKBOOK_NAME, write_workbook
 from quality.gate import accepted_since_last_publish
-from sources.readers import LOCAL_TZ
+from sources.contracts import LOCAL_TZ
 
 
 def _mart_tables(manifest: dict) -> tuple[str, ...]:

@@ -68,6 +68,11 @@ def looks_personal(header: str) -> bool:
     return any(f" {w} " in words for w in PERSONAL_HEADER_WORDS)
 
 
+#: The province's time zone: extracts' naive timestamps are local time, and "today" is
+#: Hưng Yên's today.
+LOCAL_TZ = "Asia/Ho_Chi_Minh"
+
+
 @dataclass(frozen=True)
 class Column:
     """One canonical column; `header` is the Vietnamese header the source system exports."""

@@ -17,11 +17,12 @@ import duckdb
 import pytest
 import xlsxwriter
 
-from orchestration.defs.raw.loader import RowRules, load_deliveries
+from orchestration.loader import RowRules, load_deliveries
 from orchestration.resources import landing_zone
 from sources.contracts import CONTRACTS, DOSSIERS
 from sources.landing import scan
-from sources.readers import MAX_MESSAGE, ExtractError, read_file
+from sources.readers.errors import MAX_MESSAGE, ExtractError
+from sources.readers.files import read_file
 from sources.sample.writers import encode_cp1258
 from tests.landing_files import AGENCY, PROCEDURE, dossier, drop
 

@@ -8,8 +8,8 @@ import dagster as dg
 import duckdb
 import pytest
 
+from orchestration import loader
 from orchestration.definitions import build_definitions
-from orchestration.defs.raw import loader
 from orchestration.partitions import range_tags
 from orchestration.warehouse import PSEUDONYM_COLUMN
 from sources.contracts import CONTRACTS

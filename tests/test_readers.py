@@ -9,7 +9,9 @@ import pytest
 import xlsxwriter
 
 from sources.contracts import CONTRACTS
-from sources.readers import ExtractError, parse_rows, read_file, read_text
+from sources.readers.errors import ExtractError
+from sources.readers.files import read_file, read_text
+from sources.readers.rows import parse_rows
 from sources.sample.writers import STYLES, encode_cp1258
 from tests.landing_files import drop
 

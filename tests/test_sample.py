@@ -10,7 +10,7 @@ import pytest
 
 from sources.contracts import CONTRACTS
 from sources.landing import deliveries
-from sources.readers import read_file
+from sources.readers.files import read_file
 from sources.sample import SampleConfig, generate
 from sources.sample.reference import build_agencies
 

@@ -12,7 +12,7 @@ from orchestration.defs.dbt.project import PROJECT
 from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.partitions import range_tags
 from orchestration.resources import LandingZone
-from sources.readers import LOCAL_TZ
+from sources.contracts import LOCAL_TZ
 
 LOOKBACK_DAYS = 7
 

@@ -4,8 +4,8 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from orchestration.constants import OWNERS
-from orchestration.defs.raw.loader import LoadSummary, load_deliveries
 from orchestration.defs.raw.scan import SCAN_KEY
+from orchestration.loader import LoadSummary, load_deliveries
 from orchestration.resources import LandingZone
 from orchestration.warehouse import one_row
 from sources.contracts import CONTRACTS, REFERENCE_SOURCES, SourceContract

@@ -18,9 +18,8 @@ from orchestration.constants import OWNERS
 from orchestration.resources import LandingZone
 from orchestration.warehouse import ensure_schema
 from quality.gate import record_scan, unaccounted
-from sources.contracts import CONTRACTS
+from sources.contracts import CONTRACTS, LOCAL_TZ
 from sources.landing import LandingScan
-from sources.readers import LOCAL_TZ
 
 SCAN_KEY = dg.AssetKey(["audit", "landing_scan"])
 CHECK_NAME = "accounted"
