@@ -179,7 +179,7 @@ def _accept(args: argparse.Namespace) -> int:
 
 
 def _postgres_login(args: argparse.Namespace) -> int:
-    from quality.postgres import create_login
+    from orchestration.publishing.postgres import create_login
 
     settings = load_settings()
     if not settings.postgres_url:
@@ -217,8 +217,8 @@ def _instance(_: argparse.Namespace) -> int:
 def _rollback(args: argparse.Namespace) -> int:
     import duckdb
 
+    from orchestration.publishing.snapshot import rollback
     from orchestration.runlock import exclusive
-    from quality.publish import rollback
 
     settings = load_settings()
     with exclusive(settings.data_dir, "rollback"):

@@ -16,8 +16,8 @@ import pytest
 
 from orchestration import cli
 from orchestration.pipeline import run
+from orchestration.publishing.snapshot import mart_tables
 from orchestration.settings import load_settings
-from quality.publish import mart_tables
 from sources.sample import SampleConfig, generate
 from tests.landing_files import drop, personal_values, unusable_dossiers
 

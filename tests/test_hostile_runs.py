@@ -17,8 +17,8 @@ import duckdb
 import pytest
 
 from orchestration import cli
+from orchestration.publishing.snapshot import CURRENT, SNAPSHOTS
 from orchestration.warehouse import one_row
-from quality.publish import CURRENT, SNAPSHOTS
 from quality.suites import SUITES
 from quality.validate import validate
 from sources.contracts import DOSSIERS
@@ -268,7 +268,7 @@ def test_disk_full_and_lock_errors_read_plainly():
 
 
 def test_snapshot_switch_keeps_every_path_and_prunes_old(tmp_path):
-    from quality.publish import clean_leftovers, history, switch
+    from orchestration.publishing.snapshot import clean_leftovers, history, switch
 
     root = tmp_path / "published"
     (root / "parquet").mkdir(parents=True)  # the pre-snapshot layout: real files

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 
 from orchestration.pipeline import run
+from orchestration.publishing.workbook import WORKBOOK_NAME
 from orchestration.settings import load_settings
-from orchestration.workbook import WORKBOOK_NAME
 from tests import fixture_province
 
 

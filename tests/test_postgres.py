@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from orchestration import cli
-from quality.publish import published_tables
+from orchestration.publishing.snapshot import published_tables
 from sources.sample import SampleConfig, generate
 from tests.landing_files import drop, personal_values, unusable_dossiers
 from tests.pg_server import postgres_server

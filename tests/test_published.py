@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from orchestration.pipeline import run
+from orchestration.publishing.snapshot import published_tables
 from orchestration.settings import load_settings
-from quality.publish import published_tables
 from quality.suites import registry_codes
 from sources.sample import SampleConfig, generate
 

@@ -9,9 +9,9 @@ from dagster_duckdb import DuckDBResource
 from orchestration.constants import OWNERS
 from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.outcomes import read_events
+from orchestration.publishing.postgres import publish_postgres
+from orchestration.publishing.snapshot import publish, published_tables
 from orchestration.resources import PublishTarget
-from quality.postgres import publish_postgres
-from quality.publish import publish, published_tables
 
 
 def build_snapshot_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:

@@ -29,9 +29,9 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from orchestration.defs.dbt.project import PROJECT
-from orchestration.report import write_report
+from orchestration.publishing.report import write_report
+from orchestration.publishing.workbook import WORKBOOK_NAME, write_workbook
 from orchestration.warehouse import one_row
-from orchestration.workbook import WORKBOOK_NAME, write_workbook
 from quality.gate import accepted_since_last_publish
 from sources.contracts import LOCAL_TZ
 

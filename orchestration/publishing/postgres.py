@@ -22,8 +22,8 @@ import duckdb
 import psycopg
 from psycopg import sql
 
+from orchestration.publishing.snapshot import primary_keys
 from orchestration.warehouse import one_row
-from quality.publish import primary_keys
 
 SCHEMA, NEXT, ACCESS = "marts", "marts_next", "cchc_access"
 READER, PROVINCE = "cchc_reader", "cchc_province"
