@@ -8,33 +8,10 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from sources.sample.names import names
 from sources.sample.reference import Agency, Procedure
 
 TET = (date(2024, 2, 10), date(2025, 1, 29), date(2026, 2, 17), date(2027, 2, 6), date(2028, 1, 26))
-SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Đào")
-MIDDLES = ("Văn", "Thị", "Đức", "Minh", "Thu", "Ngọc", "Quang", "Thanh", "Hữu", "Hồng")
-GIVENS = (
-    "An",
-    "Bình",
-    "Cường",
-    "Dung",
-    "Hà",
-    "Hải",
-    "Hạnh",
-    "Hùng",
-    "Lan",
-    "Linh",
-    "Mai",
-    "Nam",
-    "Nga",
-    "Phương",
-    "Quân",
-    "Sơn",
-    "Thảo",
-    "Trang",
-    "Tuấn",
-    "Yến",
-)
 
 
 #: Days over which the sample's trends (more online, fewer late dossiers) run their course.
@@ -144,13 +121,15 @@ def generate_month(
         np.char.add("0900", rng.integers(100000, 999999, size=n).astype(str)),
         np.char.add("0330", rng.integers(10**7, 10**8 - 1, size=n).astype(str)),
     )
-    names = (
-        np.array(SURNAMES)[rng.integers(len(SURNAMES), size=n)].astype(object)
-        + " "
-        + np.array(MIDDLES)[rng.integers(len(MIDDLES), size=n)].astype(object)
-        + " "
-        + np.array(GIVENS)[rng.integers(len(GIVENS), size=n)].astype(object)
-    )
+    listed = names()
+
+    def pick(words: tuple[str, ...]) -> np.ndarray:
+        return np.array(words)[rng.integers(len(words), size=n)].astype(object)
+
+    # drawn in this order (surname, middle, given): the same seed gives the same names
+    surname = pick(listed.surnames)
+    middle = pick(listed.middle_names)
+    applicant_names = surname + " " + middle + " " + pick(listed.given_names)
     ids = np.char.add(
         np.char.add("H31.", np.datetime_as_string(recv_day).astype("U10")),
         np.char.add(".", np.char.zfill(seq.astype(str), 5)),
@@ -164,7 +143,7 @@ def generate_month(
             "agency_code": agency.astype(str),
             "channel": channel,
             "applicant_id": applicant_id,
-            "applicant_name": names.astype(str),
+            "applicant_name": applicant_names.astype(str),
             "received_at": received.astype("datetime64[us]"),
             "due_at": due.astype("datetime64[us]"),
             "_final_at": final_at.astype("datetime64[us]"),

@@ -8,259 +8,11 @@ from datetime import date
 
 import numpy as np
 
+from sources.sample.names import names
+
 REORG_DAY = date(2025, 7, 1)  # two-level local government (Nghị quyết 1666/NQ-UBTVQH15)
 DEPT_MERGE_DAY = date(2025, 3, 1)  # provincial departments merged
 LONG_AGO = date(2020, 1, 1)
-
-PROVINCE_DEPTS = (
-    "Văn phòng UBND tỉnh",
-    "Sở Tài chính",
-    "Sở Nội vụ",
-    "Sở Tư pháp",
-    "Sở Xây dựng",
-    "Sở Nông nghiệp và Môi trường",
-    "Sở Công Thương",
-    "Sở Y tế",
-    "Sở Giáo dục và Đào tạo",
-    "Sở Khoa học và Công nghệ",
-    "Sở Văn hóa, Thể thao và Du lịch",
-    "Sở Dân tộc và Tôn giáo",
-    "Thanh tra tỉnh",
-    "Ban Quản lý các khu công nghiệp",
-    "Công an tỉnh",
-    "Trung tâm Phục vụ hành chính công tỉnh",
-    "Bảo hiểm xã hội tỉnh",
-    "Sở Ngoại vụ",
-    "Ban Quản lý dự án đầu tư xây dựng tỉnh",
-    "Quỹ Đầu tư phát triển tỉnh",
-)
-# Hưng Yên departments merged on 1 March 2025: (name, index of successor in PROVINCE_DEPTS)
-MERGED_DEPTS = (
-    ("Sở Kế hoạch và Đầu tư", 1),
-    ("Sở Giao thông vận tải", 4),
-    ("Sở Lao động - Thương binh và Xã hội", 2),
-    ("Sở Tài nguyên và Môi trường", 5),
-    ("Sở Thông tin và Truyền thông", 9),
-)
-# Thái Bình province's departments, merged into Hưng Yên's on 1 July 2025.
-THAI_BINH_DEPTS = tuple(
-    (f"{PROVINCE_DEPTS[i]} (Thái Bình)".replace(" tỉnh", ""), i) for i in range(1, 15)
-)
-OLD_DISTRICTS = (
-    ("Thành phố Hưng Yên", "H31"),
-    ("Thị xã Mỹ Hào", "H31"),
-    ("Huyện Văn Lâm", "H31"),
-    ("Huyện Văn Giang", "H31"),
-    ("Huyện Yên Mỹ", "H31"),
-    ("Huyện Khoái Châu", "H31"),
-    ("Huyện Ân Thi", "H31"),
-    ("Huyện Kim Động", "H31"),
-    ("Huyện Tiên Lữ", "H31"),
-    ("Huyện Phù Cừ", "H31"),
-    ("Thành phố Thái Bình", "H57"),
-    ("Huyện Quỳnh Phụ", "H57"),
-    ("Huyện Hưng Hà", "H57"),
-    ("Huyện Đông Hưng", "H57"),
-    ("Huyện Thái Thụy", "H57"),
-    ("Huyện Tiền Hải", "H57"),
-    ("Huyện Kiến Xương", "H57"),
-    ("Huyện Vũ Thư", "H57"),
-)
-WARDS = (
-    "Phố Hiến",
-    "Sơn Nam",
-    "Hồng Châu",
-    "Mỹ Hào",
-    "Đường Hào",
-    "Thượng Hồng",
-    "Thái Bình",
-    "Trần Lãm",
-    "Trần Hưng Đạo",
-    "Trà Lý",
-    "Vũ Phúc",
-)
-COMMUNE_STEMS = (
-    "Như Quỳnh",
-    "Lạc Đạo",
-    "Đại Đồng",
-    "Nghĩa Trụ",
-    "Phụng Công",
-    "Văn Giang",
-    "Mễ Sở",
-    "Yên Mỹ",
-    "Việt Yên",
-    "Hoàn Long",
-    "Nguyễn Văn Linh",
-    "Khoái Châu",
-    "Triệu Việt Vương",
-    "Việt Tiến",
-    "Chí Minh",
-    "Châu Ninh",
-    "Ân Thi",
-    "Xuân Trúc",
-    "Phạm Ngũ Lão",
-    "Nguyễn Trãi",
-    "Hồng Quang",
-    "Kim Động",
-    "Đức Hợp",
-    "Nghĩa Dân",
-    "Hiệp Cường",
-    "Tiên Lữ",
-    "Tiên Hoa",
-    "Quang Hưng",
-    "Đoàn Đào",
-    "Tiên Tiến",
-    "Tống Trân",
-    "Phù Cừ",
-    "Quỳnh Phụ",
-    "Minh Thọ",
-    "Nguyễn Du",
-    "Quỳnh An",
-    "Ngọc Lâm",
-    "Đồng Bằng",
-    "A Sào",
-    "Phụ Dực",
-    "Tân Tiến",
-    "Hưng Hà",
-    "Diên Hà",
-    "Thần Khê",
-    "Long Hưng",
-    "Tiên La",
-    "Lê Quý Đôn",
-    "Hồng Minh",
-    "Đông Hưng",
-    "Bắc Tiên Hưng",
-    "Đông Tiên Hưng",
-    "Nam Đông Hưng",
-    "Bắc Đông Quan",
-    "Đông Quan",
-    "Thái Thụy",
-    "Thụy Anh",
-    "Nam Thụy Anh",
-    "Bắc Thụy Anh",
-    "Thái Ninh",
-    "Đông Thụy Anh",
-    "Tây Thụy Anh",
-    "Tiền Hải",
-    "Đông Tiền Hải",
-    "Tây Tiền Hải",
-    "Ái Quốc",
-    "Đồng Châu",
-    "Nam Cường",
-    "Hưng Phú",
-    "Nam Tiền Hải",
-    "Kiến Xương",
-    "Lê Lợi",
-    "Quang Lịch",
-    "Vũ Quý",
-    "Bình Thanh",
-    "Bình Định",
-    "Hồng Vũ",
-    "Bình Nguyên",
-    "Trà Giang",
-    "Vũ Thư",
-    "Thư Trì",
-    "Tân Thuận",
-    "Thư Vũ",
-    "Vũ Tiên",
-    "Vạn Xuân",
-    "Hoàng Hoa Thám",
-    "Tân Hưng",
-    "Hoàng Công Chất",
-    "Lương Bằng",
-    "Mỹ Hưng",
-    "Thiện Phiến",
-    "Quảng Lãng",
-    "Hưng Long",
-    "Ngọc Thanh",
-)
-PROCEDURE_FIELDS = (
-    (
-        "Hộ tịch",
-        "commune",
-        (
-            "Đăng ký khai sinh",
-            "Đăng ký kết hôn",
-            "Đăng ký khai tử",
-            "Trích lục hộ tịch",
-            "Xác nhận tình trạng hôn nhân",
-        ),
-    ),
-    (
-        "Chứng thực",
-        "commune",
-        ("Chứng thực bản sao", "Chứng thực chữ ký", "Chứng thực hợp đồng, giao dịch"),
-    ),
-    (
-        "Đất đai",
-        "commune",
-        (
-            "Đăng ký biến động đất đai",
-            "Cấp giấy chứng nhận quyền sử dụng đất",
-            "Chuyển mục đích sử dụng đất",
-            "Tách thửa, hợp thửa đất",
-        ),
-    ),
-    (
-        "Xây dựng",
-        "province",
-        (
-            "Cấp giấy phép xây dựng",
-            "Thẩm định thiết kế xây dựng",
-            "Cấp chứng chỉ hành nghề xây dựng",
-        ),
-    ),
-    (
-        "Đầu tư",
-        "province",
-        (
-            "Cấp giấy chứng nhận đăng ký đầu tư",
-            "Điều chỉnh dự án đầu tư",
-            "Chấp thuận chủ trương đầu tư",
-        ),
-    ),
-    (
-        "Doanh nghiệp",
-        "province",
-        (
-            "Đăng ký thành lập doanh nghiệp",
-            "Đăng ký thay đổi nội dung đăng ký doanh nghiệp",
-            "Tạm ngừng kinh doanh",
-        ),
-    ),
-    (
-        "Y tế",
-        "province",
-        ("Cấp chứng chỉ hành nghề khám bệnh, chữa bệnh", "Cấp giấy phép hoạt động cơ sở khám bệnh"),
-    ),
-    ("Giáo dục", "province", ("Công nhận tốt nghiệp", "Cấp bản sao văn bằng, chứng chỉ")),
-    (
-        "Lao động",
-        "province",
-        ("Cấp giấy phép lao động cho người nước ngoài", "Đăng ký nội quy lao động"),
-    ),
-    ("Bảo trợ xã hội", "commune", ("Trợ cấp xã hội hằng tháng", "Hỗ trợ chi phí mai táng")),
-    (
-        "Hộ kinh doanh",
-        "commune",
-        ("Đăng ký hộ kinh doanh", "Thay đổi nội dung đăng ký hộ kinh doanh"),
-    ),
-    (
-        "Công thương",
-        "province",
-        ("Cấp giấy phép bán lẻ rượu", "Cấp giấy chứng nhận đủ điều kiện an toàn thực phẩm"),
-    ),
-)
-PROCEDURE_SUFFIXES = (
-    "",
-    " lần đầu",
-    " lại",
-    " (cấp đổi)",
-    " có yếu tố nước ngoài",
-    " trực tuyến liên thông",
-    " cho tổ chức",
-    " cho cá nhân",
-)
 
 
 @dataclass(frozen=True)
@@ -281,6 +33,7 @@ def build_agencies(rng: np.random.Generator) -> list[Agency]:
     """Today's units plus the units abolished in 2025, with successor chains."""
     before_merge = date(2025, 2, 28)
     before_reorg = date(2025, 6, 30)
+    listed = names()
     depts = [
         Agency(
             f"H31.{i + 1:02d}",
@@ -289,8 +42,9 @@ def build_agencies(rng: np.random.Generator) -> list[Agency]:
             "center" if name.startswith(("Trung tâm", "Ban", "Quỹ")) else "department",
             LONG_AGO,
         )
-        for i, name in enumerate(PROVINCE_DEPTS)
+        for i, name in enumerate(listed.province_departments)
     ]
+    dept_code = {d.name: d.code for d in depts}
     merged = [
         Agency(
             f"H31.{41 + i}",
@@ -299,21 +53,22 @@ def build_agencies(rng: np.random.Generator) -> list[Agency]:
             "department",
             LONG_AGO,
             before_merge,
-            depts[succ].code,
+            dept_code[successor],
         )
-        for i, (name, succ) in enumerate(MERGED_DEPTS)
+        for i, (name, successor) in enumerate(listed.merged_departments)
     ]
+    # Thái Bình's departments (those of the list's 2nd to 15th), merged in July 2025
     thai_binh = [
         Agency(
-            f"H57.{i + 1:02d}",
-            name,
+            f"H57.{n + 1:02d}",
+            f"{dept.name} (Thái Bình)".replace(" tỉnh", ""),
             "province",
             "department",
             LONG_AGO,
             before_reorg,
-            depts[succ].code,
+            dept.code,
         )
-        for i, (name, succ) in enumerate(THAI_BINH_DEPTS)
+        for n, dept in enumerate(depts[1:15])
     ]
     # A chain: Thái Bình's planning department → its finance department (March) →
     # Hưng Yên's finance department (July).
@@ -329,20 +84,22 @@ def build_agencies(rng: np.random.Generator) -> list[Agency]:
         )
     )
 
-    names = list(WARDS) + [s for s in COMMUNE_STEMS if s not in WARDS][: 104 - len(WARDS)]
+    wards = listed.wards
+    stems = [s for s in listed.commune_stems if s not in wards][: 104 - len(wards)]
     communes = [
         Agency(
             f"H31.{101 + i}",
-            ("Phường " if i < len(WARDS) else "Xã ") + name,
+            ("Phường " if i < len(wards) else "Xã ") + name,
             "commune",
-            "ward" if i < len(WARDS) else "commune",
+            "ward" if i < len(wards) else "commune",
             REORG_DAY,
         )
-        for i, name in enumerate(names)
+        for i, name in enumerate([*wards, *stems])
     ]
     districts, old_communes = [], []
-    groups = np.array_split(np.arange(len(communes)), len(OLD_DISTRICTS))
-    for d, ((dname, prefix), group) in enumerate(zip(OLD_DISTRICTS, groups, strict=True)):
+    districts_listed = listed.old_districts
+    groups = np.array_split(np.arange(len(communes)), len(districts_listed))
+    for d, ((dname, prefix), group) in enumerate(zip(districts_listed, groups, strict=True)):
         dcode = f"{prefix}.D{d + 1:02d}"
         seat = communes[int(group[0])]
         districts.append(
@@ -386,9 +143,11 @@ def build_procedures(rng: np.random.Generator, count: int = 300) -> list[Procedu
     out: list[Procedure] = []
     seen: set[str] = set()
     while len(out) < count:
-        field, level, names = PROCEDURE_FIELDS[int(rng.integers(len(PROCEDURE_FIELDS)))]
-        name = names[int(rng.integers(len(names)))]
-        name += PROCEDURE_SUFFIXES[int(rng.integers(len(PROCEDURE_SUFFIXES)))]
+        fields, suffixes = names().procedure_fields, names().procedure_suffixes
+        chosen = fields[int(rng.integers(len(fields)))]
+        field, level, listed = chosen.field, chosen.level, chosen.procedures
+        name = listed[int(rng.integers(len(listed)))]
+        name += suffixes[int(rng.integers(len(suffixes)))]
         if name in seen:
             name = f"{name} - lĩnh vực {field.lower()} ({len(out) + 1})"
         seen.add(name)
