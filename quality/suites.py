@@ -4,11 +4,12 @@ Each suite validates one query in DuckDB and is attached to one Dagster asset as
 check; a suite is wholly blocking (a failure stops publishing) or a warning. Expectations
 are built lazily so that loading the Dagster definitions does not import GX (≈5 s).
 
-Who owns which rule: GX owns what a person must see samples of — staging ids, code
-resolution, successor chains, date order and amounts of the sources, reconciliation of
-mart counts with staged counts, scorecard statuses. dbt owns the shape of the marts —
-grain (unique / not null keys), accepted values, relationships. Still checked by both:
-rates within [0, 1] (GX `rates` / `rate_range` and dbt `is_rate` on the same mart columns);
+Who owns which rule, each rule in one place: GX owns what a person must see samples of —
+staging ids, code resolution, successor chains, date order and amounts of the sources,
+every published rate within [0, 1] (which month, which agency or project), reconciliation
+of mart counts with staged counts, scorecard statuses. dbt owns the shape of the marts —
+grain (unique / not null keys), accepted values, relationships, non-negative counts — and
+the rules of one model's own logic (the service index's points, the forecast's interval).
 docs/checks.md lists every check with its owner.
 """
 
@@ -360,6 +361,14 @@ SUITES: list[Suite] = [
         ),
     ),
     Suite(
+        name="rates",
+        asset=_mart("fct_work_record_monthly"),
+        query="select * from marts.fct_work_record_monthly",
+        blocking=True,
+        description="Work-record online rate in [0, 1].",
+        expectations=_rates(("online_rate",)),
+    ),
+    Suite(
         name="reconciliation",
         asset=_mart("fct_work_record_monthly"),
         query="select (select count(*) from staging.stg_work_records where not is_secret)"
@@ -368,6 +377,22 @@ SUITES: list[Suite] = [
         blocking=True,
         description="Mart work-record counts equal staged non-secret records.",
         expectations=_pairs_equal((("staged", "mart"),)),
+    ),
+    Suite(
+        name="rates",
+        asset=_mart("fct_survey_monthly"),
+        query="select * from marts.fct_survey_monthly",
+        blocking=True,
+        description="Survey satisfaction rate in [0, 1].",
+        expectations=_rates(("satisfaction_rate",)),
+    ),
+    Suite(
+        name="rates",
+        asset=_mart("fct_service_index_monthly"),
+        query="select * from marts.fct_service_index_monthly",
+        blocking=True,
+        description="Every sub-indicator's value in [0, 1].",
+        expectations=_rates(("value",)),
     ),
     Suite(
         name="reconciliation",
