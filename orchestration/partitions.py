@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import dagster as dg
 
 from sources.contracts import LOCAL_TZ
@@ -10,10 +12,12 @@ RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
-def extract_dates(first: str) -> dg.DailyPartitionsDefinition:
+def extract_dates(first: date) -> dg.DailyPartitionsDefinition:
     """One partition per landing folder date from `first` (CCHC_FIRST_EXTRACT_DATE);
     `end_offset=1` so today's folder is loadable."""
-    return dg.DailyPartitionsDefinition(start_date=first, end_offset=1, timezone=LOCAL_TZ)
+    return dg.DailyPartitionsDefinition(
+        start_date=first.isoformat(), end_offset=1, timezone=LOCAL_TZ
+    )
 
 
 def range_tags(first: str, last: str) -> dict[str, str]:

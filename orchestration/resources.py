@@ -68,7 +68,7 @@ def landing_zone(settings: Settings) -> LandingZone:
         path=str(settings.landing_dir),
         pii_key=dg.EnvVar(PII_KEY_VAR) if settings.pii_key_in_env else None,
         pii_key_file=str(settings.pii_key_file),
-        first_extract_date=settings.first_extract_date,
+        first_extract_date=settings.first_extract_date.isoformat(),  # config: text
         date_floor=settings.date_floor.isoformat(),
         block_on_skipped=settings.block_on_skipped,
         max_quarantine_ratio=settings.max_quarantine_ratio,

@@ -36,7 +36,7 @@ class Settings:
     #: Whether `CCHC_PII_KEY` holds the pseudonymisation key; else it is `pii_key_file`'s.
     pii_key_in_env: bool
     max_quarantine_ratio: float
-    first_extract_date: str
+    first_extract_date: date
     #: DuckDB's memory limit for the pipeline's and dbt's connections. Above it DuckDB spills
     #: to disk; without it, the latest-version window over 19 M raw dossier rows took 8 GiB
     #: (and was no faster: 33 s vs 30 s with 2 GB).
@@ -150,7 +150,7 @@ def load_settings() -> Settings:
         max_quarantine_ratio=_parsed(
             "CCHC_MAX_QUARANTINE_RATIO", "0.01", _ratio, "a share between 0 and 1, e.g. 0.01"
         ),
-        first_extract_date=first.isoformat(),
+        first_extract_date=first,
         duckdb_memory_limit=os.environ.get("CCHC_DUCKDB_MEMORY_LIMIT", "2GB"),
         date_floor=_parsed("CCHC_DATE_FLOOR", "2000-01-01", date.fromisoformat, "a date"),
         block_on_skipped=_parsed(
