@@ -66,6 +66,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 project_dir=str(PROJECT.project_dir),
                 profiles_dir=str(PROJECT.profiles_dir),
                 dbt_executable=DBT_EXECUTABLE,
+                # dbt.log without every SQL statement at debug level: ≈ 1 s of a nightly
+                # build (bench/RESULTS.md) and most of the log's growth; errors still there
+                global_config_flags=["--log-level-file", "info"],
                 warehouse=str(settings.warehouse),
                 memory_limit=settings.duckdb_memory_limit,
             ),
