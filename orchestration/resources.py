@@ -24,9 +24,9 @@ class LandingZone(dg.ConfigurableResource):
 
     path: str
     #: `CCHC_PII_KEY` (by variable name: the UI shows a resource's config, never the key) …
-    pii_key: str | None = None
+    pii_key: str | None
     #: … else the key in this file, generated on first use.
-    pii_key_file: str = ""
+    pii_key_file: str
     first_extract_date: str
     date_floor: str
     block_on_skipped: bool = True

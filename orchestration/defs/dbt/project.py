@@ -61,8 +61,8 @@ class DbtCli(DbtCliResource):
     """
 
     #: The working warehouse and DuckDB's memory limit, the same as the pipeline's (settings).
-    warehouse: str = ""
-    memory_limit: str = "2GB"
+    warehouse: str
+    memory_limit: str
 
     def cli_vars(self) -> list[str]:
         """The one place dbt receives the pipeline's settings (profiles.yml reads them)."""

@@ -95,8 +95,8 @@ def _freshness(found: LandingScan) -> Iterator[dg.AssetCheckResult]:
         days = sorted(found.deliveries.get(contract.name, {}))
         latest = datetime.fromisoformat(days[-1]).date() if days else None
         silent = (today - latest).days if latest else None
-        limit = contract.max_silent_days or 0  # DAILY: every one has a limit
-        passed = silent is not None and silent < limit
+        limit = contract.max_silent_days
+        passed = silent is not None and limit is not None and silent < limit
         yield dg.AssetCheckResult(
             check_name=f"{FRESHNESS_PREFIX}{contract.name}",
             passed=passed,
