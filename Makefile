@@ -30,7 +30,7 @@ lint: $(STAMP)
 	cd dbt_project && ../$(BIN)/sqlfluff lint models tests macros --processes 1  # .sqlfluff
 
 test: lint $(OLD_DUCKDB)/bin/python
-	$(BIN)/python -c "from orchestration.defs.dbt.project import ensure_manifest as m; m()"
+	$(BIN)/python -c "from orchestration.dbt_manifest import ensure_manifest as m; m()"
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile  # runs are single-threaded: 2 at once
 
 sample: $(STAMP)

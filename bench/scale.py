@@ -37,7 +37,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.landing import BenchLanding, prepare
-from orchestration.defs.dbt.project import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from orchestration.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 BENCH = Path(__file__).resolve().parent
 PYTHON = sys.executable

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.defs.dbt.project import PROJECT
+from orchestration.dbt_manifest import MANIFEST_PATH
 from orchestration.defs.quality.checks import RATIO_CHECK
 from orchestration.defs.raw.scan import CHECK_NAME, DAILY, FRESHNESS_PREFIX, SCAN_KEY
 from quality.suites import SUITES
@@ -61,7 +61,7 @@ def catalogue(block_on_skipped: bool, manifest: Path | None = None) -> list[Chec
             for s in SUITES
         ),
     ]
-    return out + _dbt_tests(manifest or PROJECT.manifest_path)
+    return out + _dbt_tests(manifest or MANIFEST_PATH)
 
 
 def _dbt_tests(manifest: Path) -> list[CheckEntry]:

@@ -3,3 +3,5 @@ well, is `sources.contracts.LOCAL_TZ`.)"""
 
 #: Owner of every asset, as the UI shows it.
 OWNERS = ["team:cchc-data"]
+#: Run tag (value "true") that makes `dbt build` rebuild incremental models from scratch.
+FULL_REFRESH_TAG = "cchc/dbt-full-refresh"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from orchestration.defs.dbt.project import PROJECT
+from orchestration.dbt_manifest import MANIFEST_PATH
 from sources.contracts import CONTRACTS, DAYS_AHEAD, SourceContract
 
 LAYOUT = """\
@@ -96,5 +96,5 @@ def markdown(manifest: Path | None = None) -> str:
     lines = [LAYOUT.format(days_ahead=DAYS_AHEAD)]
     for contract in CONTRACTS.values():
         lines += _source(contract)
-    lines += _marts(manifest or PROJECT.manifest_path)
+    lines += _marts(manifest or MANIFEST_PATH)
     return "\n".join(lines)

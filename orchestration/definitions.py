@@ -1,13 +1,13 @@
-"""The one `Definitions` of the CCHC warehouse, assembled from the per-concern modules."""
+"""The one `Definitions` of the CCHC warehouse, assembled from the per-concern modules, and
+the landing scan's part of it that a quiet night runs."""
 
 from __future__ import annotations
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from orchestration.dbt_manifest import DBT_EXECUTABLE, ensure_manifest
 from orchestration.defs.alerts.sensors import build_alert_sensors
-from orchestration.defs.dbt.assets import build_dbt_assets
-from orchestration.defs.dbt.project import DBT_EXECUTABLE, PROJECT, DbtCli, ensure_manifest
 from orchestration.defs.publish.assets import build_snapshot_asset
 from orchestration.defs.quality.checks import GX_CHECKS
 from orchestration.defs.raw.assets import build_raw_assets
@@ -30,16 +30,8 @@ JOB_TAGS = {
 }
 
 
-def build_definitions(settings: Settings) -> dg.Definitions:
-    """The definitions for `settings`. The dbt manifest is prepared here (`dbt parse` when
-    the project changed since it was last parsed), not when a module is imported."""
-    raw_assets = build_raw_assets(extract_dates(settings.first_extract_date))
-    dbt_models = build_dbt_assets(ensure_manifest())
-    marts = [k for k in dbt_models.keys if k.path[0] == "marts"]
-    assets = [landing_scan, *raw_assets, dbt_models, build_snapshot_asset(marts)]
-    raw_keys = {k for a in raw_assets for k in a.keys}
-    downstream = [k for a in assets for k in a.keys if k not in raw_keys]
-    job = dg.define_asset_job(
+def _job() -> dg.UnresolvedAssetJobDefinition:
+    return dg.define_asset_job(
         JOB_NAME,
         selection=dg.AssetSelection.all(),
         tags=JOB_TAGS,
@@ -48,6 +40,30 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         # fight over its lock, so runs launched by the daemon run in one process like `cchc run`
         executor_def=dg.in_process_executor,
     )
+
+
+def _duckdb(settings: Settings) -> DuckDBResource:
+    return DuckDBResource(
+        database=str(settings.warehouse),
+        connection_config={"memory_limit": settings.duckdb_memory_limit},
+    )
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    """The definitions for `settings`. The dbt manifest is prepared here (`dbt parse` when
+    the project changed since it was last parsed), not when a module is imported."""
+    # dagster-dbt imports dbt-core (2 s): only when the dbt assets are built, so that a quiet
+    # night (`build_scan_definitions`) never pays it
+    from orchestration.defs.dbt.assets import build_dbt_assets
+    from orchestration.defs.dbt.project import PROJECT, DbtCli
+
+    raw_assets = build_raw_assets(extract_dates(settings.first_extract_date))
+    dbt_models = build_dbt_assets(ensure_manifest())
+    marts = [k for k in dbt_models.keys if k.path[0] == "marts"]
+    assets = [landing_scan, *raw_assets, dbt_models, build_snapshot_asset(marts)]
+    raw_keys = {k for a in raw_assets for k in a.keys}
+    downstream = [k for a in assets for k in a.keys if k not in raw_keys]
+    job = _job()
     return dg.Definitions(
         assets=assets,
         asset_checks=GX_CHECKS,
@@ -55,10 +71,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         schedules=[build_nightly_schedule(JOB_NAME, settings.nightly_cron, QUIET_TAG)],
         sensors=[build_landing_sensor(JOB_NAME, downstream), *build_alert_sensors(job, settings)],
         resources={
-            "duckdb": DuckDBResource(
-                database=str(settings.warehouse),
-                connection_config={"memory_limit": settings.duckdb_memory_limit},
-            ),
+            "duckdb": _duckdb(settings),
             "landing": landing_zone(settings),
             "gx": GxValidation(),
             "target": publish_target(settings),
@@ -73,6 +86,17 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 memory_limit=settings.duckdb_memory_limit,
             ),
         },
+    )
+
+
+def build_scan_definitions(settings: Settings) -> dg.Definitions:
+    """The nightly job with only the landing scan and its checks: what a quiet night runs
+    (`cchc run`). The run is recorded under the same job and asset keys as any other; it
+    skips building the dbt assets and importing dbt, most of a quiet night's cost."""
+    return dg.Definitions(
+        assets=[landing_scan],
+        jobs=[_job()],
+        resources={"duckdb": _duckdb(settings), "landing": landing_zone(settings)},
     )
 
 

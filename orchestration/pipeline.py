@@ -14,9 +14,9 @@ import dagster as dg
 import duckdb
 
 from orchestration.changes import changed_deliveries, loaded_fingerprints, quiet_since
-from orchestration.definitions import JOB_NAME, build_definitions
-from orchestration.defs.dbt.assets import FULL_REFRESH_TAG
-from orchestration.defs.dbt.project import PROJECT
+from orchestration.constants import FULL_REFRESH_TAG
+from orchestration.dbt_manifest import ensure_manifest
+from orchestration.definitions import JOB_NAME, build_definitions, build_scan_definitions
 from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.instance import get_instance, prune_runs, set_run_environment
 from orchestration.outcomes import QUIET_TAG, RunReport, read_events, tag_result
@@ -63,7 +63,7 @@ def plan(settings: Settings, full_refresh: bool = False) -> Plan:
         changed, _ = changed_deliveries(landing_zone(settings).scan(), loaded_fingerprints(con))
         quiet = None
         if not changed and not full_refresh:
-            quiet = quiet_since(con, PROJECT.manifest_path)
+            quiet = quiet_since(con, ensure_manifest())
     return Plan(changed, quiet)
 
 
@@ -78,13 +78,14 @@ def run(
     """
     todo = plan(settings, full_refresh)
     set_run_environment()
-    defs = build_definitions(settings)
-    job = defs.resolve_job_def(JOB_NAME)
     tags = {"cchc/trigger": "cli"}
     if todo.quiet_since:
+        job = build_scan_definitions(settings).resolve_job_def(JOB_NAME)
         selection = [SCAN_KEY]
         tags[QUIET_TAG] = "true"
     else:
+        defs = build_definitions(settings)
+        job = defs.resolve_job_def(JOB_NAME)
         raw_keys = {dg.AssetKey(["raw", s]) for s in CONTRACTS}
         graph = defs.resolve_asset_graph()
         executable = [k for k in graph.get_all_asset_keys() if graph.get(k).is_executable]

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from orchestration.defs.dbt.project import DBT_PROJECT_DIR
+from orchestration.dbt_manifest import DBT_PROJECT_DIR
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.defs.dbt.project import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from orchestration.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
 from quality import gx_duckdb
 from quality.suites import SUITES
 from quality.validate import validate

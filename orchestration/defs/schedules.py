@@ -8,7 +8,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from orchestration.changes import quiet_night
-from orchestration.defs.dbt.project import PROJECT
+from orchestration.dbt_manifest import MANIFEST_PATH
 from orchestration.defs.raw.scan import SCAN_KEY
 from orchestration.partitions import range_tags
 from orchestration.resources import LandingZone
@@ -34,7 +34,7 @@ def build_nightly_schedule(job_name: str, cron: str, quiet_tag: str) -> dg.Sched
         context: dg.ScheduleEvaluationContext, landing: LandingZone, duckdb: DuckDBResource
     ) -> dg.RunRequest:
         today = context.scheduled_execution_time.date()
-        if quiet_night(Path(duckdb.database), landing.scan(), PROJECT.manifest_path):
+        if quiet_night(Path(duckdb.database), landing.scan(), MANIFEST_PATH):
             return dg.RunRequest(
                 run_key=f"nightly-{today}",
                 asset_selection=[SCAN_KEY],

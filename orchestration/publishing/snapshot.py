@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from orchestration.defs.dbt.project import PROJECT
+from orchestration.dbt_manifest import MANIFEST_PATH
 from orchestration.publishing.report import write_report
 from orchestration.publishing.workbook import WORKBOOK_NAME, write_workbook
 from orchestration.warehouse import one_row
@@ -77,7 +77,7 @@ def _primary_keys(manifest: dict) -> dict[str, tuple[str, ...]]:
 @cache
 def _manifest() -> dict:
     """The prepared dbt manifest (`ensure_manifest()` runs before the definitions load)."""
-    return json.loads(PROJECT.manifest_path.read_text())
+    return json.loads(MANIFEST_PATH.read_text())
 
 
 def mart_tables() -> tuple[str, ...]:

@@ -12,11 +12,9 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, dbt_assets
 from dagster_duckdb import DuckDBResource
 
-from orchestration.constants import OWNERS
+from orchestration.constants import FULL_REFRESH_TAG, OWNERS
 from orchestration.defs.dbt.project import PROJECT, DbtCli
 
-#: Run tag (value "true") that makes `dbt build` rebuild incremental models from scratch.
-FULL_REFRESH_TAG = "cchc/dbt-full-refresh"
 #: dbt's target folder, beside the warehouse file.
 DBT_TARGET = "dbt-target"
 PROGRESS_EVERY = 5

@@ -1,54 +1,19 @@
-"""The dbt project and its manifest, prepared once rather than at every code-location load.
-
-`dbt parse` costs seconds; it runs only when the manifest is missing or older than a file
-of the dbt project, so loading the Definitions is otherwise instant.
-"""
+"""The dbt project as dagster-dbt sees it, and the resource that runs `dbt build`."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from functools import cached_property
 from importlib import metadata
-from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
-PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-#: The dbt of this interpreter's environment, whether or not the venv is on PATH.
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
-_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+from orchestration.dbt_manifest import DBT_PROJECT_DIR, DBT_TARGET_DIR
 
-
-def _newest_source_mtime() -> float:
-    newest = 0.0
-    for name in _SOURCES:
-        root = DBT_PROJECT_DIR / name
-        paths = [root] if root.is_file() else root.rglob("*")
-        newest = max([newest, *(p.stat().st_mtime for p in paths if p.is_file())])
-    return newest
-
-
-def ensure_manifest() -> Path:
-    """Return the manifest path, running `dbt parse` first if it is missing or stale."""
-    manifest = PROJECT.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
-        subprocess.run(
-            [
-                DBT_EXECUTABLE,
-                "parse",
-                "--quiet",
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-            ],
-            check=True,
-        )
-    return manifest
+PROJECT = DbtProject(
+    project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=DBT_TARGET_DIR
+)
 
 
 class DbtCli(DbtCliResource):
