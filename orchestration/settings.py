@@ -1,7 +1,8 @@
 """Configuration from the environment (README, docs/operations.md): the only place env
 variables are read. `load_settings()` only reads: it writes no file and changes no variable.
 Dagster code receives the settings as resources (orchestration/resources.py), dbt as
-`--vars` of its command line (orchestration/defs/dbt/project.py, `DbtCli.cli_vars`), secrets by variable name.
+`--vars` of its command line (`DbtCli.cli_vars`, orchestration/defs/dbt/project.py),
+secrets by variable name.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import pytest
 from orchestration.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
 from quality import gx_duckdb
 from quality.suites import SUITES
-from quality.validate import validate
+from quality.validate import connection_string, validate
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def _unique_ids(path: Path) -> bool:
 
     context = gx.get_context(mode="ephemeral")
     source = context.data_sources.add_sql(
-        name="w", connection_string=f"duckdb:///{path}", create_temp_table=False
+        name="w", connection_string=connection_string(path), create_temp_table=False
     )
     asset = source.add_query_asset(name="t", query="select * from marts.fct_dossier_monthly")
     batch = asset.add_batch_definition_whole_table("all").get_batch()
