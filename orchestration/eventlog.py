@@ -9,9 +9,13 @@ writes them in one statement; the SQLite storage only loops. This subclass write
 the way the PostgreSQL storage does: the same rows, tags and latest-materialization index,
 in one transaction per shard.
 
-Each write also made a new SQLAlchemy engine, so no statement was ever compiled twice: the
-engines are kept (a few, per shard file), which halves the cost of every other event. The
-planned events written when a run is created (one per asset and check) go in one batch too.
+Each write also made a new SQLAlchemy engine and connection, so no statement was ever
+compiled twice and every transaction paid an fsync and, closing the file's last
+connection, a checkpoint of its WAL: the engines are kept (a few, per shard file) with
+their pooled connections, and commit with `synchronous=NORMAL` (`_commit_without_fsync`),
+which cuts the CPU and waiting the event log costs a run by more than half (≈ 7 s → 3 s of
+a nightly's 500 events). The planned events written when a run is created (one per asset
+and check) go in one batch too.
 
 It also records a planned asset check once per run. Dagster 1.13 gives every check of a
 ranged run the run's partitions, unpartitioned checks included, and stores one "planned" row
