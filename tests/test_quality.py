@@ -9,7 +9,7 @@ import pytest
 from orchestration.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
 from quality import gx_duckdb
 from quality.suites import SUITES
-from quality.validate import connection_string, validate
+from quality.validate import Validator, connection_string, validate
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +64,22 @@ def test_rate_suite_reports_the_bad_value(marts_db):
     (failure,) = result.failures
     assert failure["column"] == "online_rate"
     assert failure["unexpected_count"] == 1 and failure["sample"] == ["1.5"]
+
+
+def test_child_validates_on_two_workers_and_keeps_the_order(marts_db):
+    """The GX child splits the suites between forked workers; each result comes back with
+    its own suite, in the order asked."""
+    rates, reconciliation = [s for s in SUITES if s.asset == ("marts", "fct_dossier_monthly")]
+    asked = [rates, reconciliation, rates]  # worker 1: rates, rates; worker 2: reconciliation
+    validator = Validator()
+    try:
+        results = validator.validate(marts_db, asked, 0.01)
+    finally:
+        validator.close()
+    assert [r.suite for r in results] == asked
+    for result in (results[0], results[2]):
+        (failure,) = result.failures
+        assert failure["column"] == "online_rate" and failure["sample"] == ["1.5"]
 
 
 def test_dbt_project_parses_without_warnings():
