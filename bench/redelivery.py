@@ -21,30 +21,10 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
-import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parents[1]
-
-
-def cchc(env: dict[str, str], *args: str) -> float:
-    """Seconds of one `cchc` command; exit 0 or 4 (published with warnings) expected."""
-    started = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", *args],
-        cwd=HERE,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    seconds = time.perf_counter() - started
-    if proc.returncode not in (0, 4):
-        raise RuntimeError(f"cchc {' '.join(args)} exited {proc.returncode}\n{proc.stderr[-2000:]}")
-    return seconds
+from fixed_cost import HERE, cchc  # bench/ is the script's folder: on sys.path
 
 
 def held_days(landing: Path, first: date, last: date) -> list[Path]:
@@ -81,13 +61,13 @@ def measure(sample: Path, work: Path, days: int, back: int) -> dict[str, float]:
     for folder in folders:
         (held / folder.parent.name).mkdir(parents=True, exist_ok=True)
         shutil.move(folder, held / folder.parent.name / folder.name)
-    cchc(env, "run")
+    cchc(HERE, env, "run")
     for folder in folders:
         shutil.move(held / folder.parent.name / folder.name, folder)
-    row = {"folders": float(len(folders)), "fresh": cchc(env, "run")}
+    row = {"folders": float(len(folders)), "fresh": cchc(HERE, env, "run")}
     for folder in folders:
         rewrite(folder)
-    row["redelivered"] = cchc(env, "run")
+    row["redelivered"] = cchc(HERE, env, "run")
     return row
 
 
@@ -105,7 +85,7 @@ def main() -> None:
         "CCHC_DATA_DIR": str(args.work / "sample-record"),
         "CCHC_LANDING_DIR": str(sample),
     }
-    cchc(env, "sample")
+    cchc(HERE, env, "sample")
     rows = []
     for _ in range(args.repeat):
         rows.append(measure(sample, args.work / "data", args.days, args.back))
