@@ -30,12 +30,12 @@ JOB_TAGS = {
 }
 
 
-def _job() -> dg.UnresolvedAssetJobDefinition:
+def _job(description: str) -> dg.UnresolvedAssetJobDefinition:
     return dg.define_asset_job(
         JOB_NAME,
         selection=dg.AssetSelection.all(),
         tags=JOB_TAGS,
-        description="Ingest → dbt → quality checks → publish.",
+        description=description,
         # every step writes the one working DuckDB file: steps in parallel processes would
         # fight over its lock, so runs launched by the daemon run in one process like `cchc run`
         executor_def=dg.in_process_executor,
@@ -63,7 +63,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     assets = [landing_scan, *raw_assets, dbt_models, build_snapshot_asset(marts)]
     raw_keys = {k for a in raw_assets for k in a.keys}
     downstream = [k for a in assets for k in a.keys if k not in raw_keys]
-    job = _job()
+    job = _job("Ingest → dbt → quality checks → publish.")
     return dg.Definitions(
         assets=assets,
         asset_checks=GX_CHECKS,
@@ -95,7 +95,7 @@ def build_scan_definitions(settings: Settings) -> dg.Definitions:
     skips building the dbt assets and importing dbt, most of a quiet night's cost."""
     return dg.Definitions(
         assets=[landing_scan],
-        jobs=[_job()],
+        jobs=[_job("A night with nothing new: the landing scan and its checks only.")],
         resources={"duckdb": _duckdb(settings), "landing": landing_zone(settings)},
     )
 
