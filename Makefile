@@ -26,11 +26,12 @@ $(OLD_DUCKDB)/bin/python:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python .ci/namespace_tree.py . .mypy_cache/namespace  # what mypy reads
 	$(BIN)/mypy  # files and settings: [tool.mypy] in pyproject.toml
 	cd dbt_project && ../$(BIN)/sqlfluff lint models tests macros --processes 1  # .sqlfluff
 
 test: lint $(OLD_DUCKDB)/bin/python
-	$(BIN)/python -c "from orchestration.dbt_manifest import ensure_manifest as m; m()"
+	$(BIN)/python -c "from cchc.orchestration.dbt_manifest import ensure_manifest as m; m()"
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile  # runs are single-threaded: 2 at once
 
 sample: $(STAMP)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.warehouse import ensure_schema
-from sources.contracts import CONTRACTS, Column, SourceContract
+from cchc.orchestration.warehouse import ensure_schema
+from cchc.sources.contracts import CONTRACTS, Column, SourceContract
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 

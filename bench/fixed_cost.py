@@ -14,25 +14,46 @@ seconds; appends every measurement to <work>/fixed_cost.jsonl.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
 
 
+#: Other checkouts' packages laid out under their installed names, one folder each.
+TREES = Path(tempfile.gettempdir()) / "cchc-code-trees"
+
+
+def command(code: Path) -> tuple[list[str], str]:
+    """The `cchc` command of checkout `code` and the PYTHONPATH that makes it import that
+    checkout rather than the installed one: the checkout's `cchc` namespace as a folder of
+    links (.ci/namespace_tree.py) or, for a checkout from before the namespace, the checkout."""
+    tree = TREES / hashlib.sha1(str(code.resolve()).encode()).hexdigest()[:12]
+    laid_out = subprocess.run(
+        [sys.executable, str(HERE / ".ci" / "namespace_tree.py"), str(code), str(tree)],
+        check=False,
+    )
+    if laid_out.returncode == 0:
+        return [sys.executable, "-m", "cchc.orchestration.cli"], str(tree)
+    return [sys.executable, "-m", "orchestration.cli"], str(code)
+
+
 def cchc(code: Path, env: dict[str, str], *args: str) -> float:
     """Seconds of one `cchc` command run from checkout `code`; exit 0 or 4 expected."""
+    argv, python_path = command(code)
     started = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", *args],
+        [*argv, *args],
         cwd=code,
-        env=env,
+        env={**env, "PYTHONPATH": python_path},
         capture_output=True,
         text=True,
         check=False,
@@ -50,7 +71,6 @@ def measure(code: Path, work: Path) -> dict[str, float]:
         "CCHC_DATA_DIR": str(work),
         "CCHC_PII_KEY": "benchmark-key",
         "DAGSTER_HOME": str(work / "dagster"),
-        "PYTHONPATH": str(code),
     }
     row = {"sample": cchc(code, env, "sample"), "full": cchc(code, env, "run")}
     # an older checkout may lack `sample --next`: then the next day is a copied day

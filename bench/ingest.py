@@ -22,10 +22,10 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.loader import RowRules, load_deliveries
-from sources.contracts import CONTRACTS
-from sources.landing import deliveries
-from sources.sample import SampleConfig, generate
+from cchc.orchestration.loader import RowRules, load_deliveries
+from cchc.sources.contracts import CONTRACTS
+from cchc.sources.landing import deliveries
+from cchc.sources.sample import SampleConfig, generate
 
 
 def load_all(landing: Path, warehouse: Path) -> tuple[float, int]:

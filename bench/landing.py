@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from sources.sample import SampleConfig, generate
+from cchc.sources.sample import SampleConfig, generate
 
 DOSSIERS_PER_DAY = 8_000
 #: The increment is a Wednesday: a full working day, as most nights bring.

@@ -21,14 +21,14 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from fixed_cost import HERE, command  # bench/ is the script's folder: on sys.path
+
 #: `cchc` of this checkout (not of whichever checkout the environment installed).
-HERE = Path(__file__).resolve().parents[1]
-CCHC = [sys.executable, "-m", "orchestration.cli"]
+CCHC, PYTHON_PATH = command(HERE)
 HISTORY_DAYS = 7
 PARTS = {
     "warehouse": "warehouse.duckdb",
@@ -79,7 +79,7 @@ def main() -> None:
         "CCHC_PII_KEY": "benchmark-key",
         "DAGSTER_HOME": str(data / "dagster"),
         "CCHC_KEEP_RUNS": "90",
-        "PYTHONPATH": str(HERE),
+        "PYTHONPATH": PYTHON_PATH,
     }
     series = args.work / "series.json"
     measured = args.work / "nights.jsonl"

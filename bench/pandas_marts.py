@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sources.contracts import CONTRACTS
+from cchc.sources.contracts import CONTRACTS
 
 
 def read_source(landing: Path, source: str) -> pd.DataFrame:

@@ -37,7 +37,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.landing import BenchLanding, prepare
-from orchestration.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from cchc.orchestration.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 BENCH = Path(__file__).resolve().parent
 PYTHON = sys.executable
@@ -197,7 +197,6 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/var/tmp/cchc-bench"))
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("PYTHONPATH", str(BENCH.parent))
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     manifest = dbt_manifest(args.work)
     for size in args.sizes:

@@ -17,9 +17,9 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from orchestration.defs.raw.scan import FRESHNESS_PREFIX
-from orchestration.outcomes import RunReport
-from orchestration.settings import AlertConfig
+from cchc.orchestration.defs.raw.scan import FRESHNESS_PREFIX
+from cchc.orchestration.outcomes import RunReport
+from cchc.orchestration.settings import AlertConfig
 
 STATE_FILE = "alerts.json"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.warehouse import one_row
-from sources.contracts import CONTRACTS
-from sources.landing import LandingScan
+from cchc.orchestration.warehouse import one_row
+from cchc.sources.contracts import CONTRACTS
+from cchc.sources.landing import LandingScan
 
 
 def changed_deliveries(

@@ -7,11 +7,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.dbt_manifest import MANIFEST_PATH
-from orchestration.defs.quality.checks import RATIO_CHECK
-from orchestration.defs.raw.scan import CHECK_NAME, DAILY, FRESHNESS_PREFIX, SCAN_KEY
-from quality.suites import SUITES
-from sources.contracts import CONTRACTS
+from cchc.orchestration.dbt_manifest import MANIFEST_PATH
+from cchc.orchestration.defs.quality.checks import RATIO_CHECK
+from cchc.orchestration.defs.raw.scan import CHECK_NAME, DAILY, FRESHNESS_PREFIX, SCAN_KEY
+from cchc.quality.suites import SUITES
+from cchc.sources.contracts import CONTRACTS
 
 
 @dataclass(frozen=True)

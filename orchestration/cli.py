@@ -7,15 +7,15 @@ import sys
 import warnings
 from datetime import date, timedelta
 
-from orchestration.settings import load_settings
-from sources.sample.writers import STYLES
+from cchc.orchestration.settings import load_settings
+from cchc.sources.sample.writers import STYLES
 
 #: Where `cchc sample` records what it wrote, for `cchc sample --next`.
 SAMPLE_RECORD = "sample.json"
 
 
 def _sample(args: argparse.Namespace) -> int:
-    from sources.sample import SampleConfig, extend, generate, save
+    from cchc.sources.sample import SampleConfig, extend, generate, save
 
     settings = load_settings()
     record = settings.data_dir / SAMPLE_RECORD
@@ -55,9 +55,9 @@ SHOWN_ITEMS = 15
 
 
 def _run(args: argparse.Namespace) -> int:
-    from orchestration.pipeline import run
-    from orchestration.runlock import exclusive
-    from orchestration.warehouse import check_openable
+    from cchc.orchestration.pipeline import run
+    from cchc.orchestration.runlock import exclusive
+    from cchc.orchestration.warehouse import check_openable
 
     settings = load_settings()
     with exclusive(settings.data_dir, "run"):
@@ -75,7 +75,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _alert(settings, outcome) -> None:
     """Announce the run's new incidents; a broken mail server must not fail the run."""
-    from orchestration.alerts import incidents, notify
+    from cchc.orchestration.alerts import incidents, notify
 
     try:
         notify(
@@ -133,7 +133,7 @@ def _summary(settings, outcome, items: list[tuple[str, str, bool]]) -> int:
 def _data_through(settings) -> str:
     import duckdb
 
-    from orchestration.warehouse import one_row
+    from cchc.orchestration.warehouse import one_row
 
     with duckdb.connect(str(settings.published), read_only=True) as con:
         (through,) = one_row(
@@ -155,10 +155,10 @@ def _landing_items(settings) -> list[tuple[str, str, bool]]:
 def _accept(args: argparse.Namespace) -> int:
     import duckdb
 
-    from orchestration.runlock import exclusive
-    from orchestration.warehouse import check_openable, ensure_schema
-    from quality.gate import accept, blocked
-    from sources.contracts import CONTRACTS
+    from cchc.orchestration.runlock import exclusive
+    from cchc.orchestration.warehouse import check_openable, ensure_schema
+    from cchc.quality.gate import accept, blocked
+    from cchc.sources.contracts import CONTRACTS
 
     settings = load_settings()
     sources = list(CONTRACTS)
@@ -179,7 +179,7 @@ def _accept(args: argparse.Namespace) -> int:
 
 
 def _postgres_login(args: argparse.Namespace) -> int:
-    from orchestration.publishing.postgres import create_login
+    from cchc.orchestration.publishing.postgres import create_login
 
     settings = load_settings()
     if not settings.postgres_url:
@@ -205,7 +205,7 @@ def _role_name(agency: str | None) -> str:
 
 
 def _instance(_: argparse.Namespace) -> int:
-    from orchestration.instance import write_instance_config
+    from cchc.orchestration.instance import write_instance_config
 
     settings = load_settings()
     path = write_instance_config(settings)
@@ -217,8 +217,8 @@ def _instance(_: argparse.Namespace) -> int:
 def _rollback(args: argparse.Namespace) -> int:
     import duckdb
 
-    from orchestration.publishing.snapshot import rollback
-    from orchestration.runlock import exclusive
+    from cchc.orchestration.publishing.snapshot import rollback
+    from cchc.orchestration.runlock import exclusive
 
     settings = load_settings()
     with exclusive(settings.data_dir, "rollback"):
@@ -241,21 +241,21 @@ def _rollback(args: argparse.Namespace) -> int:
 
 
 def _status(_: argparse.Namespace) -> int:
-    from orchestration.status import status_lines
+    from cchc.orchestration.status import status_lines
 
     print("\n".join(status_lines(load_settings())))
     return 0
 
 
 def _checks(args: argparse.Namespace) -> int:
-    from orchestration.checklist import catalogue, markdown
+    from cchc.orchestration.checklist import catalogue, markdown
 
     print(markdown(catalogue(load_settings().block_on_skipped)), end="")
     return 0
 
 
 def _contract(args: argparse.Namespace) -> int:
-    from orchestration.contract import markdown
+    from cchc.orchestration.contract import markdown
 
     print(markdown(), end="")
     return 0
@@ -368,9 +368,9 @@ def main(argv: list[str] | None = None) -> int:
     back.add_argument("--reason", required=True, help="why")
     back.set_defaults(func=_rollback)
     args = parser.parse_args(argv)
-    from orchestration.runlock import Busy
-    from orchestration.settings import ConfigError
-    from orchestration.warehouse import BrokenWarehouse
+    from cchc.orchestration.runlock import Busy
+    from cchc.orchestration.settings import ConfigError
+    from cchc.orchestration.warehouse import BrokenWarehouse
 
     try:
         return args.func(args)

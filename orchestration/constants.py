@@ -1,5 +1,5 @@
 """Names the Dagster definitions share. (The province's time zone, used by the readers as
-well, is `sources.contracts.LOCAL_TZ`.)"""
+well, is `cchc.sources.contracts.LOCAL_TZ`.)"""
 
 #: Owner of every asset, as the UI shows it.
 OWNERS = ["team:cchc-data"]

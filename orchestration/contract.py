@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from orchestration.dbt_manifest import MANIFEST_PATH
-from sources.contracts import CONTRACTS, DAYS_AHEAD, SourceContract
+from cchc.orchestration.dbt_manifest import MANIFEST_PATH
+from cchc.sources.contracts import CONTRACTS, DAYS_AHEAD, SourceContract
 
 LAYOUT = """\
 # The CCHC warehouse contract

@@ -6,18 +6,18 @@ from __future__ import annotations
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from orchestration.dbt_manifest import DBT_EXECUTABLE, ensure_manifest
-from orchestration.defs.alerts.sensors import build_alert_sensors
-from orchestration.defs.publish.assets import build_snapshot_asset
-from orchestration.defs.quality.checks import GX_CHECKS
-from orchestration.defs.raw.assets import build_raw_assets
-from orchestration.defs.raw.scan import landing_scan
-from orchestration.defs.raw.sensors import build_landing_sensor
-from orchestration.defs.schedules import build_nightly_schedule
-from orchestration.outcomes import QUIET_TAG
-from orchestration.partitions import extract_dates
-from orchestration.resources import GxValidation, landing_zone, publish_target
-from orchestration.settings import Settings, load_settings
+from cchc.orchestration.dbt_manifest import DBT_EXECUTABLE, ensure_manifest
+from cchc.orchestration.defs.alerts.sensors import build_alert_sensors
+from cchc.orchestration.defs.publish.assets import build_snapshot_asset
+from cchc.orchestration.defs.quality.checks import GX_CHECKS
+from cchc.orchestration.defs.raw.assets import build_raw_assets
+from cchc.orchestration.defs.raw.scan import landing_scan
+from cchc.orchestration.defs.raw.sensors import build_landing_sensor
+from cchc.orchestration.defs.schedules import build_nightly_schedule
+from cchc.orchestration.outcomes import QUIET_TAG
+from cchc.orchestration.partitions import extract_dates
+from cchc.orchestration.resources import GxValidation, landing_zone, publish_target
+from cchc.orchestration.settings import Settings, load_settings
 
 JOB_NAME = "nightly"
 #: Runs share one DuckDB file: never more than one at a time (see dagster.yaml). Retries
@@ -54,8 +54,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     the project changed since it was last parsed), not when a module is imported."""
     # dagster-dbt imports dbt-core (2 s): only when the dbt assets are built, so that a quiet
     # night (`build_scan_definitions`) never pays it
-    from orchestration.defs.dbt.assets import build_dbt_assets
-    from orchestration.defs.dbt.project import PROJECT, DbtCli
+    from cchc.orchestration.defs.dbt.assets import build_dbt_assets
+    from cchc.orchestration.defs.dbt.project import PROJECT, DbtCli
 
     raw_assets = build_raw_assets(extract_dates(settings.first_extract_date))
     dbt_models = build_dbt_assets(ensure_manifest())

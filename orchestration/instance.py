@@ -2,7 +2,10 @@
 
 SQLite files under $DAGSTER_HOME by default; on PostgreSQL (`dagster-postgres`) when
 CCHC_DAGSTER_POSTGRES_URL is set, as a deployed server should be (deploy/README.md).
-`cchc instance` writes its dagster.yaml; `get_instance` writes it when missing.
+`cchc instance` writes its dagster.yaml; `get_instance` writes it when missing or when it
+differs from what this code and the settings give: an upgrade that renames a module the file
+names (the event log's) or a changed storage URL must not leave the nightly run unable to open
+its instance. The file is generated: edit the settings, not the file.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.settings import Settings
+from cchc.orchestration.settings import Settings
 
 #: One run at a time touches the working DuckDB file; failed runs retry from the failure.
 DAGSTER_YAML = """\
@@ -59,7 +62,7 @@ run_storage:
   config:
     base_dir: "{home}/history"
 event_log_storage:
-  module: orchestration.eventlog
+  module: cchc.orchestration.eventlog
   class: BatchingSqliteEventLogStorage
   config:
     base_dir: "{home}/history/runs"
@@ -112,7 +115,8 @@ def set_run_environment() -> None:
 
 
 def get_instance(settings: Settings) -> dg.DagsterInstance:
-    if not (settings.dagster_home / "dagster.yaml").exists():
+    config = settings.dagster_home / "dagster.yaml"
+    if not config.exists() or config.read_text() != instance_yaml(settings):
         write_instance_config(settings)
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     return dg.DagsterInstance.get()

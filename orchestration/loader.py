@@ -12,16 +12,16 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
-from orchestration.changes import loaded_fingerprints
-from orchestration.warehouse import PSEUDONYM_COLUMN, ensure_schema, raw_columns
-from sources.contracts import SourceContract
-from sources.landing import Delivery
-from sources.readers.columns import EXTRACT_DAY, FILE, RAW, REASON, ROW
-from sources.readers.errors import ExtractError
-from sources.readers.files import TextFile, read_text
-from sources.readers.personal import pseudonymise, without_personal
-from sources.readers.raw_values import with_raw_values
-from sources.readers.rows import flag_duplicates, parse_rows, unknown_codes
+from cchc.orchestration.changes import loaded_fingerprints
+from cchc.orchestration.warehouse import PSEUDONYM_COLUMN, ensure_schema, raw_columns
+from cchc.sources.contracts import SourceContract
+from cchc.sources.landing import Delivery
+from cchc.sources.readers.columns import EXTRACT_DAY, FILE, RAW, REASON, ROW
+from cchc.sources.readers.errors import ExtractError
+from cchc.sources.readers.files import TextFile, read_text
+from cchc.sources.readers.personal import pseudonymise, without_personal
+from cchc.sources.readers.raw_values import with_raw_values
+from cchc.sources.readers.rows import flag_duplicates, parse_rows, unknown_codes
 
 DAY = EXTRACT_DAY
 #: Files are read in parallel: the Polars and fastexcel readers release the GIL.

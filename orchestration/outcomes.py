@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from sources.readers.errors import short
+from cchc.sources.readers.errors import short
 
 
 @dataclass(frozen=True)

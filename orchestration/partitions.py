@@ -6,7 +6,7 @@ from datetime import date
 
 import dagster as dg
 
-from sources.contracts import LOCAL_TZ
+from cchc.sources.contracts import LOCAL_TZ
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"

@@ -13,18 +13,18 @@ from datetime import datetime
 import dagster as dg
 import duckdb
 
-from orchestration.changes import changed_deliveries, loaded_fingerprints, quiet_since
-from orchestration.constants import FULL_REFRESH_TAG
-from orchestration.dbt_manifest import ensure_manifest
-from orchestration.definitions import JOB_NAME, build_definitions, build_scan_definitions
-from orchestration.defs.raw.scan import SCAN_KEY
-from orchestration.instance import get_instance, prune_runs, set_run_environment
-from orchestration.outcomes import QUIET_TAG, RunReport, read_events, tag_result
-from orchestration.partitions import range_tags
-from orchestration.resources import landing_zone
-from orchestration.settings import Settings
-from orchestration.warehouse import ensure_schema
-from sources.contracts import CONTRACTS
+from cchc.orchestration.changes import changed_deliveries, loaded_fingerprints, quiet_since
+from cchc.orchestration.constants import FULL_REFRESH_TAG
+from cchc.orchestration.dbt_manifest import ensure_manifest
+from cchc.orchestration.definitions import JOB_NAME, build_definitions, build_scan_definitions
+from cchc.orchestration.defs.raw.scan import SCAN_KEY
+from cchc.orchestration.instance import get_instance, prune_runs, set_run_environment
+from cchc.orchestration.outcomes import QUIET_TAG, RunReport, read_events, tag_result
+from cchc.orchestration.partitions import range_tags
+from cchc.orchestration.resources import landing_zone
+from cchc.orchestration.settings import Settings
+from cchc.orchestration.warehouse import ensure_schema
+from cchc.sources.contracts import CONTRACTS
 
 
 @dataclass

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 from pydantic import PrivateAttr
 
-from orchestration.loader import RowRules
-from orchestration.settings import PII_KEY_VAR, POSTGRES_URL_VAR, Settings
-from quality.suites import Suite
-from quality.validate import SuiteResult, Validator
-from sources.contracts import CONTRACTS, LOCAL_TZ
-from sources.landing import LandingScan, scan
+from cchc.orchestration.loader import RowRules
+from cchc.orchestration.settings import PII_KEY_VAR, POSTGRES_URL_VAR, Settings
+from cchc.quality.suites import Suite
+from cchc.quality.validate import SuiteResult, Validator
+from cchc.sources.contracts import CONTRACTS, LOCAL_TZ
+from cchc.sources.landing import LandingScan, scan
 
 
 class LandingZone(dg.ConfigurableResource):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from orchestration.settings import Settings
+from cchc.orchestration.settings import Settings
 
 
 def status_lines(settings: Settings) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from sources.contracts import CONTRACTS, SourceContract
+from cchc.sources.contracts import CONTRACTS, SourceContract
 
 PSEUDONYM_COLUMN = "applicant_key"
 

@@ -1,7 +1,7 @@
 """The gate's memory, kept in the working warehouse so a decision lasts beyond one run.
 
 Two rules decide from the warehouse's whole state, not from what one run happened to load:
-- every landing item that is not a loadable delivery (`sources.landing.Skipped`, plus
+- every landing item that is not a loadable delivery (`cchc.sources.landing.Skipped`, plus
   loaded days whose folder was emptied or removed) is accounted for; blocking ones hold the
   snapshot back;
 - no loaded source-day quarantines more than the configured share of its rows.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from sources.landing import LandingScan, Skipped
+from cchc.sources.landing import LandingScan, Skipped
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from orchestration.dbt_manifest import DBT_PROJECT_DIR
+from cchc.orchestration.dbt_manifest import DBT_PROJECT_DIR
 
 
 @dataclass(frozen=True)

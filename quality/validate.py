@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quality.suites import SUITES, Suite
+from cchc.quality.suites import SUITES, Suite
 
 
 @dataclass
@@ -53,7 +53,7 @@ def _context() -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    from quality import gx_duckdb
+    from cchc.quality import gx_duckdb
 
     gx_duckdb.install()
     context = gx.get_context(mode="ephemeral")
@@ -100,7 +100,7 @@ class Validator:
     def __init__(self) -> None:
         self._errors = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed by close)
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "quality.validate"],
+            [sys.executable, "-m", "cchc.quality.validate"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._errors,

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sources.text import fold
+from cchc.sources.text import fold
 
 Kind = Literal["text", "date", "datetime", "int", "amount", "bool", "enum"]
 

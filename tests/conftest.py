@@ -23,7 +23,7 @@ import pytest  # noqa: E402
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Fresh data dir for one test; returns its Settings."""
-    from orchestration.settings import load_settings
+    from cchc.orchestration.settings import load_settings
 
     monkeypatch.setenv("CCHC_DATA_DIR", str(tmp_path / "data"))
     for var in ("CCHC_LANDING_DIR", "CCHC_WAREHOUSE", "CCHC_PUBLISHED"):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import polars as pl
 
-from sources.contracts import CONTRACTS
-from sources.sample.writers import write_extract
+from cchc.sources.contracts import CONTRACTS
+from cchc.sources.sample.writers import write_extract
 
 AGENCY = {
     "agency_code": "H31.101",

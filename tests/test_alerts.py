@@ -12,9 +12,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
-from orchestration.alerts import incidents, notify
-from orchestration.outcomes import CheckOutcome, RunReport
-from orchestration.settings import AlertConfig
+from cchc.orchestration.alerts import incidents, notify
+from cchc.orchestration.outcomes import CheckOutcome, RunReport
+from cchc.orchestration.settings import AlertConfig
 from tests.pg_server import _free_port
 
 

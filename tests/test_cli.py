@@ -1,6 +1,6 @@
 """The `cchc` command line: sample, status without a snapshot (runs: test_hostile_runs)."""
 
-from orchestration import cli
+from cchc.orchestration import cli
 
 
 def test_sample_writes_every_source(env, capsys):

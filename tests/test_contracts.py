@@ -3,8 +3,8 @@ required flag (a hand-kept transcription: a change to a contract must be deliber
 
 import pytest
 
-from sources.contracts import CONTRACTS
-from sources.text import fold
+from cchc.sources.contracts import CONTRACTS
+from cchc.sources.text import fold
 
 # (source, column, kind, required) as the province agreed them with the source systems.
 AGREED_COLUMNS = {

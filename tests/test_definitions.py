@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from orchestration.definitions import JOB_NAME, build_definitions
-from orchestration.settings import load_settings
+from cchc.orchestration.definitions import JOB_NAME, build_definitions
+from cchc.orchestration.settings import load_settings
 
 
 def test_definitions_load():
@@ -29,7 +29,7 @@ def test_check_list_in_the_docs_is_every_check_of_the_job():
     """docs/checks.md is what `cchc checks` prints, and names exactly the job's checks."""
     from pathlib import Path
 
-    from orchestration.checklist import catalogue, markdown
+    from cchc.orchestration.checklist import catalogue, markdown
 
     entries = catalogue(block_on_skipped=True)
     graph = build_definitions(load_settings()).resolve_asset_graph()
@@ -45,8 +45,8 @@ def test_contract_in_the_docs_is_what_the_code_enforces():
     Vietnamese header, every mart column with its description."""
     from pathlib import Path
 
-    from orchestration.contract import markdown
-    from sources.contracts import CONTRACTS
+    from cchc.orchestration.contract import markdown
+    from cchc.sources.contracts import CONTRACTS
 
     text = markdown()
     docs = Path(__file__).parents[1] / "docs" / "contract.md"
@@ -89,7 +89,7 @@ def test_settings_are_read_without_side_effects(tmp_path, monkeypatch):
     and stays the same after."""
     import os
 
-    from orchestration.resources import landing_zone
+    from cchc.orchestration.resources import landing_zone
 
     monkeypatch.setenv("CCHC_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("CCHC_PII_KEY")

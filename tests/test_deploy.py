@@ -15,7 +15,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from sources.sample import SampleConfig, generate
+from cchc.sources.sample import SampleConfig, generate
 from tests.pg_server import postgres_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,8 +89,8 @@ def test_daemon_launches_the_schedule_on_postgres_and_publishes(tmp_path):
 
 @pytest.mark.parametrize("variable", ["CCHC_NIGHTLY_CRON"])
 def test_schedule_and_sensor_run_by_default(variable, monkeypatch):
-    from orchestration.definitions import build_definitions
-    from orchestration.settings import load_settings
+    from cchc.orchestration.definitions import build_definitions
+    from cchc.orchestration.settings import load_settings
 
     monkeypatch.setenv(variable, "*/5 * * * *")
     defs = build_definitions(load_settings())
@@ -102,7 +102,7 @@ def test_schedule_and_sensor_run_by_default(variable, monkeypatch):
 
 
 def test_old_runs_are_pruned_with_their_events():
-    from orchestration.instance import prune_runs
+    from cchc.orchestration.instance import prune_runs
 
     @dg.op
     def noop() -> None:
@@ -132,9 +132,9 @@ def test_sqlite_instance_records_every_loaded_day_and_one_check_row_per_run(
         AssetCheckExecutionRecordStatus as Status,
     )
 
-    from orchestration.eventlog import BatchingSqliteEventLogStorage
-    from orchestration.instance import get_instance, prune_runs
-    from orchestration.pipeline import run
+    from cchc.orchestration.eventlog import BatchingSqliteEventLogStorage
+    from cchc.orchestration.instance import get_instance, prune_runs
+    from cchc.orchestration.pipeline import run
 
     generate(env.landing_dir, SampleConfig(start=date(2026, 1, 1), days=12, dossiers_per_day=20))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))  # this test's own instance
@@ -163,3 +163,20 @@ def test_sqlite_instance_records_every_loaded_day_and_one_check_row_per_run(
     assert not shard.exists()
     history = storage.get_asset_check_execution_history(key, limit=10)
     assert [r.run_id for r in history] == [second.run_id]
+
+
+def test_an_instance_written_by_an_older_version_is_rewritten(env, tmp_path, monkeypatch):
+    """A server upgraded from the layout before the `cchc` namespace has a dagster.yaml that
+    names `orchestration.eventlog`: the next run rewrites it instead of failing to import."""
+    from cchc.orchestration.eventlog import BatchingSqliteEventLogStorage
+    from cchc.orchestration.instance import get_instance, instance_yaml
+
+    home = env.dagster_home
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    home.mkdir(parents=True)
+    current = instance_yaml(env)
+    assert "module: cchc.orchestration.eventlog" in current
+    (home / "dagster.yaml").write_text(current.replace("cchc.orchestration.", "orchestration."))
+    instance = get_instance(env)
+    assert isinstance(instance.event_log_storage, BatchingSqliteEventLogStorage)
+    assert (home / "dagster.yaml").read_text() == current

@@ -14,11 +14,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration import cli
-from orchestration.pipeline import run
-from orchestration.publishing.snapshot import mart_tables
-from orchestration.settings import load_settings
-from sources.sample import SampleConfig, generate
+from cchc.orchestration import cli
+from cchc.orchestration.pipeline import run
+from cchc.orchestration.publishing.snapshot import mart_tables
+from cchc.orchestration.settings import load_settings
+from cchc.sources.sample import SampleConfig, generate
 from tests.landing_files import drop, personal_values, unusable_dossiers
 
 SAMPLE = SampleConfig(
@@ -174,7 +174,7 @@ def test_killed_run_reruns_to_identical_marts(province, tmp_path):
     killed_landing = tmp_path / "killed" / "landing"
     generate(killed_landing, SAMPLE)
     child = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.cli", "run"],
+        [sys.executable, "-m", "cchc.orchestration.cli", "run"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -17,13 +17,13 @@ import duckdb
 import pytest
 import xlsxwriter
 
-from orchestration.loader import RowRules, load_deliveries
-from orchestration.resources import landing_zone
-from sources.contracts import CONTRACTS, DOSSIERS
-from sources.landing import scan
-from sources.readers.errors import MAX_MESSAGE, ExtractError
-from sources.readers.files import read_file
-from sources.sample.writers import encode_cp1258
+from cchc.orchestration.loader import RowRules, load_deliveries
+from cchc.orchestration.resources import landing_zone
+from cchc.sources.contracts import CONTRACTS, DOSSIERS
+from cchc.sources.landing import scan
+from cchc.sources.readers.errors import MAX_MESSAGE, ExtractError
+from cchc.sources.readers.files import read_file
+from cchc.sources.sample.writers import encode_cp1258
 from tests.landing_files import AGENCY, PROCEDURE, dossier, drop
 
 HEADER = (
@@ -426,7 +426,7 @@ def test_survey_row_with_more_satisfied_than_respondents_is_quarantined(tmp_path
 def test_a_warehouse_from_before_a_contract_column_gains_it(warehouse, tmp_path):
     """A column added to a contract (synced_at) is added to the raw table of a warehouse
     created before it; rows loaded earlier read blank, new deliveries fill it."""
-    from orchestration.warehouse import ensure_schema
+    from cchc.orchestration.warehouse import ensure_schema
 
     warehouse.execute("alter table raw.dossiers drop column synced_at")
     load_day(warehouse, tmp_path / "landing", "2026-01-05", [dossier(1)])  # an older format

@@ -16,13 +16,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import cli
-from orchestration.publishing.snapshot import CURRENT, SNAPSHOTS
-from orchestration.warehouse import one_row
-from quality.suites import SUITES
-from quality.validate import validate
-from sources.contracts import DOSSIERS
-from sources.sample import SampleConfig, generate
+from cchc.orchestration import cli
+from cchc.orchestration.publishing.snapshot import CURRENT, SNAPSHOTS
+from cchc.orchestration.warehouse import one_row
+from cchc.quality.suites import SUITES
+from cchc.quality.validate import validate
+from cchc.sources.contracts import DOSSIERS
+from cchc.sources.sample import SampleConfig, generate
 from tests.landing_files import drop, unusable_dossiers
 
 SAMPLE = SampleConfig(
@@ -176,7 +176,7 @@ def test_skipped_deliveries_block_until_accepted_and_the_log_says_who(province, 
 
 def test_second_concurrent_run_is_refused_at_once(env, capsys):
     code = (
-        "import sys; from pathlib import Path; from orchestration.runlock import exclusive\n"
+        "import sys; from pathlib import Path; from cchc.orchestration.runlock import exclusive\n"
         f"with exclusive(Path({str(env.data_dir)!r}), 'run'):\n"
         "    print('held', flush=True); sys.stdin.readline()\n"
     )
@@ -259,7 +259,7 @@ def test_reference_problems_fail_naming_the_codes_and_rows(tmp_path):
 
 
 def test_disk_full_and_lock_errors_read_plainly():
-    from orchestration.outcomes import plain_cause
+    from cchc.orchestration.outcomes import plain_cause
 
     assert plain_cause("OSError: [Errno 28] No space left on device: '/x'") == (
         "the disk is full (No space left on device): free space and run again"
@@ -268,7 +268,7 @@ def test_disk_full_and_lock_errors_read_plainly():
 
 
 def test_snapshot_switch_keeps_every_path_and_prunes_old(tmp_path):
-    from orchestration.publishing.snapshot import clean_leftovers, history, switch
+    from cchc.orchestration.publishing.snapshot import clean_leftovers, history, switch
 
     root = tmp_path / "published"
     (root / "parquet").mkdir(parents=True)  # the pre-snapshot layout: real files

@@ -6,8 +6,8 @@ from datetime import datetime
 import dagster as dg
 import duckdb
 
-from orchestration.pipeline import run
-from orchestration.warehouse import one_row
+from cchc.orchestration.pipeline import run
+from cchc.orchestration.warehouse import one_row
 from tests.landing_files import AGENCY, PROCEDURE, dossier, drop
 
 

@@ -8,12 +8,12 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration import loader
-from orchestration.definitions import build_definitions
-from orchestration.partitions import range_tags
-from orchestration.warehouse import PSEUDONYM_COLUMN
-from sources.contracts import CONTRACTS
-from sources.sample import SampleConfig, generate
+from cchc.orchestration import loader
+from cchc.orchestration.definitions import build_definitions
+from cchc.orchestration.partitions import range_tags
+from cchc.orchestration.warehouse import PSEUDONYM_COLUMN
+from cchc.sources.contracts import CONTRACTS
+from cchc.sources.sample import SampleConfig, generate
 from tests.landing_files import AGENCY, PROCEDURE, dossier, drop
 
 

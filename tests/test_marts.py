@@ -8,9 +8,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from orchestration.pipeline import run
-from orchestration.publishing.workbook import WORKBOOK_NAME
-from orchestration.settings import load_settings
+from cchc.orchestration.pipeline import run
+from cchc.orchestration.publishing.workbook import WORKBOOK_NAME
+from cchc.orchestration.settings import load_settings
 from tests import fixture_province
 
 

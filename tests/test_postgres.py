@@ -9,9 +9,9 @@ import duckdb
 import psycopg
 import pytest
 
-from orchestration import cli
-from orchestration.publishing.snapshot import published_tables
-from sources.sample import SampleConfig, generate
+from cchc.orchestration import cli
+from cchc.orchestration.publishing.snapshot import published_tables
+from cchc.sources.sample import SampleConfig, generate
 from tests.landing_files import drop, personal_values, unusable_dossiers
 from tests.pg_server import postgres_server
 

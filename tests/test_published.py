@@ -13,11 +13,11 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.pipeline import run
-from orchestration.publishing.snapshot import published_tables
-from orchestration.settings import load_settings
-from quality.suites import registry_codes
-from sources.sample import SampleConfig, generate
+from cchc.orchestration.pipeline import run
+from cchc.orchestration.publishing.snapshot import published_tables
+from cchc.orchestration.settings import load_settings
+from cchc.quality.suites import registry_codes
+from cchc.sources.sample import SampleConfig, generate
 
 #: Python of a side environment with an older DuckDB (`.ci/run` prepares it).
 OLD_DUCKDB_PYTHON = Path(

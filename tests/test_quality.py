@@ -6,10 +6,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
-from quality import gx_duckdb
-from quality.suites import SUITES
-from quality.validate import Validator, connection_string, validate
+from cchc.orchestration.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from cchc.quality import gx_duckdb
+from cchc.quality.suites import SUITES
+from cchc.quality.validate import Validator, connection_string, validate
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from sources.contracts import CONTRACTS
-from sources.readers.errors import ExtractError
-from sources.readers.files import read_file, read_text
-from sources.readers.rows import parse_rows
-from sources.sample.writers import STYLES, encode_cp1258
+from cchc.sources.contracts import CONTRACTS
+from cchc.sources.readers.errors import ExtractError
+from cchc.sources.readers.files import read_file, read_text
+from cchc.sources.readers.rows import parse_rows
+from cchc.sources.sample.writers import STYLES, encode_cp1258
 from tests.landing_files import drop
 
 DOSSIERS = CONTRACTS["dossiers"]

@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publishing.report import sparkline, vn_number, vn_percent, write_report
+from cchc.orchestration.publishing.report import sparkline, vn_number, vn_percent, write_report
 
 
 def between(pattern: str, html: str) -> str:

@@ -8,11 +8,11 @@ import numpy as np
 import polars as pl
 import pytest
 
-from sources.contracts import CONTRACTS
-from sources.landing import deliveries
-from sources.readers.files import read_file
-from sources.sample import SampleConfig, generate
-from sources.sample.reference import build_agencies
+from cchc.sources.contracts import CONTRACTS
+from cchc.sources.landing import deliveries
+from cchc.sources.readers.files import read_file
+from cchc.sources.sample import SampleConfig, generate
+from cchc.sources.sample.reference import build_agencies
 
 CFG = SampleConfig(start=date(2025, 6, 20), days=20, dossiers_per_day=60, seed=7, broken_share=0.01)
 
@@ -108,7 +108,7 @@ def test_one_style_for_every_file(tmp_path):
 def test_next_night_continues_the_same_sample(tmp_path, env, capsys):
     """`cchc sample --next 2` writes exactly what a sample two days longer holds for those
     days, touches nothing else, and refuses to rewrite a day that exists."""
-    from orchestration import cli
+    from cchc.orchestration import cli
 
     options = ["--start", "2025-06-20", "--days", "20", "--dossiers-per-day", "60"]
     assert cli.main(["sample", *options, "--seed", "7"]) == 0

@@ -7,12 +7,12 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from orchestration.changes import quiet_night
-from orchestration.dbt_manifest import MANIFEST_PATH
-from orchestration.defs.raw.scan import SCAN_KEY
-from orchestration.partitions import range_tags
-from orchestration.resources import LandingZone
-from sources.contracts import LOCAL_TZ
+from cchc.orchestration.changes import quiet_night
+from cchc.orchestration.dbt_manifest import MANIFEST_PATH
+from cchc.orchestration.defs.raw.scan import SCAN_KEY
+from cchc.orchestration.partitions import range_tags
+from cchc.orchestration.resources import LandingZone
+from cchc.sources.contracts import LOCAL_TZ
 
 LOOKBACK_DAYS = 7
 

@@ -22,8 +22,8 @@ import duckdb
 import psycopg
 from psycopg import sql
 
-from orchestration.publishing.snapshot import primary_keys
-from orchestration.warehouse import one_row
+from cchc.orchestration.publishing.snapshot import primary_keys
+from cchc.orchestration.warehouse import one_row
 
 SCHEMA, NEXT, ACCESS = "marts", "marts_next", "cchc_access"
 READER, PROVINCE = "cchc_reader", "cchc_province"

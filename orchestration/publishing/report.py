@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from orchestration.publishing.workbook import WORKBOOK_NAME
-from orchestration.warehouse import one_row
+from cchc.orchestration.publishing.workbook import WORKBOOK_NAME
+from cchc.orchestration.warehouse import one_row
 
 #: Shown for an indicator with no scorecard row for the year (labels live in the marts).
 NO_ROW = (None, None, "no_data", "Chưa có số liệu", None, None)

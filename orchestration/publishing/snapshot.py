@@ -28,12 +28,12 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from orchestration.dbt_manifest import MANIFEST_PATH
-from orchestration.publishing.report import write_report
-from orchestration.publishing.workbook import WORKBOOK_NAME, write_workbook
-from orchestration.warehouse import one_row
-from quality.gate import accepted_since_last_publish
-from sources.contracts import LOCAL_TZ
+from cchc.orchestration.dbt_manifest import MANIFEST_PATH
+from cchc.orchestration.publishing.report import write_report
+from cchc.orchestration.publishing.workbook import WORKBOOK_NAME, write_workbook
+from cchc.orchestration.warehouse import one_row
+from cchc.quality.gate import accepted_since_last_publish
+from cchc.sources.contracts import LOCAL_TZ
 
 
 def _mart_tables(manifest: dict) -> tuple[str, ...]:

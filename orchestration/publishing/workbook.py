@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import xlsxwriter
 
-from orchestration.warehouse import one_row
+from cchc.orchestration.warehouse import one_row
 
 WORKBOOK_NAME = "bao_cao_cchc.xlsx"
 #: Vietnamese (LCID 0x042A): Excel formats dates and separators as Vietnamese.

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import polars as pl
 
-from sources.contracts import SourceContract, looks_personal
-from sources.readers.columns import EXTRA, FILE, REASON, ROW
-from sources.readers.formats import read_strings
-from sources.readers.headers import map_headers
-from sources.readers.raw_values import with_raw_values
-from sources.readers.rows import parse_rows
+from cchc.sources.contracts import SourceContract, looks_personal
+from cchc.sources.readers.columns import EXTRA, FILE, REASON, ROW
+from cchc.sources.readers.formats import read_strings
+from cchc.sources.readers.headers import map_headers
+from cchc.sources.readers.raw_values import with_raw_values
+from cchc.sources.readers.rows import parse_rows
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
-from sources.readers.columns import ROW
-from sources.readers.decode import decode, utf8_nfc
-from sources.readers.errors import ExtractError, short
-from sources.readers.lines import csv_lines, json_lines
+from cchc.sources.readers.columns import ROW
+from cchc.sources.readers.decode import decode, utf8_nfc
+from cchc.sources.readers.errors import ExtractError, short
+from cchc.sources.readers.lines import csv_lines, json_lines
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import polars as pl
 
-from sources.contracts import SourceContract
-from sources.readers.columns import ROW
-from sources.readers.errors import ExtractError, short
-from sources.text import fold
+from cchc.sources.contracts import SourceContract
+from cchc.sources.readers.columns import ROW
+from cchc.sources.readers.errors import ExtractError, short
+from cchc.sources.text import fold
 
 
 def map_headers(df: pl.DataFrame, contract: SourceContract, path: Path) -> dict[str, str]:

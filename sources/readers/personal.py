@@ -7,8 +7,8 @@ import hashlib
 
 import polars as pl
 
-from sources.contracts import SourceContract
-from sources.readers.columns import FILE, ROW
+from cchc.sources.contracts import SourceContract
+from cchc.sources.readers.columns import FILE, ROW
 
 
 def pseudonymise(values: pl.Series, key: bytes) -> pl.Series:

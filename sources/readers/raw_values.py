@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from sources.readers.columns import EXTRA, FILE, RAW, ROW
+from cchc.sources.readers.columns import EXTRA, FILE, RAW, ROW
 
 
 def with_raw_values(

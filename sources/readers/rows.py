@@ -8,9 +8,9 @@ from datetime import date
 
 import polars as pl
 
-from sources.contracts import SourceContract
-from sources.readers.columns import EXTRA, EXTRACT_DAY, FILE, RAW, REASON, ROW
-from sources.readers.values import blank_to_null, reason_for, typed
+from cchc.sources.contracts import SourceContract
+from cchc.sources.readers.columns import EXTRA, EXTRACT_DAY, FILE, RAW, REASON, ROW
+from cchc.sources.readers.values import blank_to_null, reason_for, typed
 
 _TYPED = "__typed__"  # prefix of typed values while their text is still needed
 

@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 
 import polars as pl
 
-from sources.contracts import LOCAL_TZ, Column
-from sources.text import fold
+from cchc.sources.contracts import LOCAL_TZ, Column
+from cchc.sources.text import fold
 
 TRUE_WORDS = ("true", "1", "x", "co", "c", "yes", "y", "t")
 

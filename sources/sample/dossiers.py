@@ -8,8 +8,8 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from sources.sample.names import names
-from sources.sample.reference import Agency, Procedure
+from cchc.sources.sample.names import names
+from cchc.sources.sample.reference import Agency, Procedure
 
 TET = (date(2024, 2, 10), date(2025, 1, 29), date(2026, 2, 17), date(2027, 2, 6), date(2028, 1, 26))
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from sources.contracts import CONTRACTS
-from sources.sample.dossiers import generate_month, trend
-from sources.sample.others import (
+from cchc.sources.contracts import CONTRACTS
+from cchc.sources.sample.dossiers import generate_month, trend
+from cchc.sources.sample.others import (
     documents_for_day,
     investment_plan,
     payments,
@@ -29,14 +29,14 @@ from sources.sample.others import (
     survey_round,
     work_records_for_day,
 )
-from sources.sample.reference import (
+from cchc.sources.sample.reference import (
     DEPT_MERGE_DAY,
     REORG_DAY,
     Agency,
     build_agencies,
     build_procedures,
 )
-from sources.sample.writers import STYLES, Broken, write_extract
+from cchc.sources.sample.writers import STYLES, Broken, write_extract
 
 SOURCE_IDS = {name: i for i, name in enumerate(CONTRACTS)}
 #: Broken rows never exceed this share of a file, so a clean sample passes the quarantine gate.

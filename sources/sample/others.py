@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import polars as pl
 
-from sources.sample.reference import Agency
+from cchc.sources.sample.reference import Agency
 
 DOC_TYPES = ("Công văn", "Quyết định", "Tờ trình", "Báo cáo", "Kế hoạch", "Thông báo")
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 
-from sources.sample.names import names
+from cchc.sources.sample.names import names
 
 REORG_DAY = date(2025, 7, 1)  # two-level local government (Nghị quyết 1666/NQ-UBTVQH15)
 DEPT_MERGE_DAY = date(2025, 3, 1)  # provincial departments merged

@@ -17,8 +17,8 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
-from sources.contracts import Column, SourceContract
-from sources.text import fold
+from cchc.sources.contracts import Column, SourceContract
+from cchc.sources.text import fold
 
 STYLES = ("csv_vn_bom", "csv_vn_1258", "csv_ascii_utf16", "xlsx", "jsonl")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.alerts import incidents, notify
-from orchestration.instance import prune_runs
-from orchestration.outcomes import read_events, tag_result
-from orchestration.settings import Settings
+from cchc.orchestration.alerts import incidents, notify
+from cchc.orchestration.instance import prune_runs
+from cchc.orchestration.outcomes import read_events, tag_result
+from cchc.orchestration.settings import Settings
 
 
 def build_alert_sensors(job: dg.UnresolvedAssetJobDefinition, settings: Settings) -> list:

@@ -12,8 +12,8 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, dbt_assets
 from dagster_duckdb import DuckDBResource
 
-from orchestration.constants import FULL_REFRESH_TAG, OWNERS
-from orchestration.defs.dbt.project import PROJECT, DbtCli
+from cchc.orchestration.constants import FULL_REFRESH_TAG, OWNERS
+from cchc.orchestration.defs.dbt.project import PROJECT, DbtCli
 
 #: dbt's target folder, beside the warehouse file.
 DBT_TARGET = "dbt-target"

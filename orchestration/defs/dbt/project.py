@@ -9,7 +9,7 @@ from importlib import metadata
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
 
-from orchestration.dbt_manifest import DBT_PROJECT_DIR, DBT_TARGET_DIR
+from cchc.orchestration.dbt_manifest import DBT_PROJECT_DIR, DBT_TARGET_DIR
 
 PROJECT = DbtProject(
     project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=DBT_TARGET_DIR

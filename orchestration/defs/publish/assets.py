@@ -6,12 +6,12 @@ import dagster as dg
 import psycopg
 from dagster_duckdb import DuckDBResource
 
-from orchestration.constants import OWNERS
-from orchestration.defs.raw.scan import SCAN_KEY
-from orchestration.outcomes import read_events
-from orchestration.publishing.postgres import publish_postgres
-from orchestration.publishing.snapshot import publish, published_tables
-from orchestration.resources import PublishTarget
+from cchc.orchestration.constants import OWNERS
+from cchc.orchestration.defs.raw.scan import SCAN_KEY
+from cchc.orchestration.outcomes import read_events
+from cchc.orchestration.publishing.postgres import publish_postgres
+from cchc.orchestration.publishing.snapshot import publish, published_tables
+from cchc.orchestration.resources import PublishTarget
 
 
 def build_snapshot_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:

@@ -8,10 +8,10 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from orchestration.resources import GxValidation, LandingZone
-from quality.gate import over_ratio
-from quality.suites import SUITES, Suite
-from sources.contracts import CONTRACTS
+from cchc.orchestration.resources import GxValidation, LandingZone
+from cchc.quality.gate import over_ratio
+from cchc.quality.suites import SUITES, Suite
+from cchc.sources.contracts import CONTRACTS
 
 RATIO_CHECK = "quarantine_ratio"
 

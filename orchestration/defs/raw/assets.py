@@ -3,12 +3,12 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from orchestration.constants import OWNERS
-from orchestration.defs.raw.scan import SCAN_KEY
-from orchestration.loader import LoadSummary, load_deliveries
-from orchestration.resources import LandingZone
-from orchestration.warehouse import one_row
-from sources.contracts import CONTRACTS, REFERENCE_SOURCES, SourceContract
+from cchc.orchestration.constants import OWNERS
+from cchc.orchestration.defs.raw.scan import SCAN_KEY
+from cchc.orchestration.loader import LoadSummary, load_deliveries
+from cchc.orchestration.resources import LandingZone
+from cchc.orchestration.warehouse import one_row
+from cchc.sources.contracts import CONTRACTS, REFERENCE_SOURCES, SourceContract
 
 
 def _reference_deps(contract: SourceContract) -> list[dg.AssetDep]:

@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from orchestration.constants import OWNERS
-from orchestration.resources import LandingZone
-from orchestration.warehouse import ensure_schema
-from quality.gate import record_scan, unaccounted
-from sources.contracts import CONTRACTS, LOCAL_TZ
-from sources.landing import LandingScan
+from cchc.orchestration.constants import OWNERS
+from cchc.orchestration.resources import LandingZone
+from cchc.orchestration.warehouse import ensure_schema
+from cchc.quality.gate import record_scan, unaccounted
+from cchc.sources.contracts import CONTRACTS, LOCAL_TZ
+from cchc.sources.landing import LandingScan
 
 SCAN_KEY = dg.AssetKey(["audit", "landing_scan"])
 CHECK_NAME = "accounted"

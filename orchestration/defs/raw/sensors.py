@@ -5,9 +5,9 @@ import json
 
 import dagster as dg
 
-from orchestration.changes import changed_deliveries
-from orchestration.partitions import range_tags
-from orchestration.resources import LandingZone
+from cchc.orchestration.changes import changed_deliveries
+from cchc.orchestration.partitions import range_tags
+from cchc.orchestration.resources import LandingZone
 
 
 def build_landing_sensor(job_name: str, downstream: list[dg.AssetKey]) -> dg.SensorDefinition:
