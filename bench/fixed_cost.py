@@ -14,6 +14,7 @@ seconds; appends every measurement to <work>/fixed_cost.jsonl.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -32,10 +33,12 @@ HERE = Path(__file__).resolve().parents[1]
 TREES = Path(tempfile.gettempdir()) / "cchc-code-trees"
 
 
+@functools.cache
 def command(code: Path) -> tuple[list[str], str]:
     """The `cchc` command of checkout `code` and the PYTHONPATH that makes it import that
     checkout rather than the installed one: the checkout's `cchc` namespace as a folder of
-    links (.ci/namespace_tree.py) or, for a checkout from before the namespace, the checkout."""
+    links (.ci/namespace_tree.py) or, for a checkout from before the namespace, the checkout.
+    Laid out once per checkout, not for every command."""
     tree = TREES / hashlib.sha1(str(code.resolve()).encode()).hexdigest()[:12]
     laid_out = subprocess.run(
         [sys.executable, str(HERE / ".ci" / "namespace_tree.py"), str(code), str(tree)],
