@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
 import sys
 import warnings
 from datetime import date, timedelta
+from typing import NoReturn
 
 from cchc.orchestration.settings import load_settings
 from cchc.sources.sample.writers import STYLES
@@ -382,5 +385,19 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BUSY
 
 
+def entry() -> NoReturn:
+    """The `cchc` command: `main`, then leave without tearing the interpreter down.
+
+    When a command returns, its files and databases are closed and the Dagster event log is
+    committed. What is left is Python's own teardown of the modules and objects of Dagster,
+    dbt and GX, ≈ 2 s of CPU after every run that nobody needs: the exit handlers still run
+    (log handlers flushed, temporary files removed), the rest is skipped."""
+    code = main()
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -56,6 +56,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     # night (`build_scan_definitions`) never pays it
     from cchc.orchestration.defs.dbt.assets import build_dbt_assets
     from cchc.orchestration.defs.dbt.project import PROJECT, DbtCli
+    from cchc.orchestration.warm_dbt import LAUNCHER
 
     raw_assets = build_raw_assets(extract_dates(settings.first_extract_date))
     dbt_models = build_dbt_assets(ensure_manifest())
@@ -78,12 +79,14 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             "dbt": DbtCli(
                 project_dir=str(PROJECT.project_dir),
                 profiles_dir=str(PROJECT.profiles_dir),
-                dbt_executable=DBT_EXECUTABLE,
+                # the launcher hands `dbt build` to the run's warm dbt (orchestration/warm_dbt.py)
+                dbt_executable=str(LAUNCHER) if LAUNCHER.exists() else DBT_EXECUTABLE,
                 # dbt.log without every SQL statement at debug level: ≈ 1 s of a nightly
                 # build (bench/RESULTS.md) and most of the log's growth; errors still there
                 global_config_flags=["--log-level-file", "info"],
                 warehouse=str(settings.warehouse),
                 memory_limit=settings.duckdb_memory_limit,
+                target_dir=str(settings.dbt_target_dir),
             ),
         },
     )

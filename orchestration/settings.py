@@ -65,6 +65,11 @@ class Settings:
         return self.published.parent
 
     @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's working folder (run artefacts, logs, partial parse), beside the warehouse."""
+        return self.warehouse.parent / "dbt-target"
+
+    @property
     def pii_key_file(self) -> Path:
         """The key generated on the first run when `CCHC_PII_KEY` is not set."""
         return self.data_dir / ".pii_key"

@@ -10,13 +10,10 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, dbt_assets
-from dagster_duckdb import DuckDBResource
 
 from cchc.orchestration.constants import FULL_REFRESH_TAG, OWNERS
 from cchc.orchestration.defs.dbt.project import PROJECT, DbtCli
 
-#: dbt's target folder, beside the warehouse file.
-DBT_TARGET = "dbt-target"
 PROGRESS_EVERY = 5
 #: dbt log lines worth a person's attention (errors, failed or warned tests).
 _PROBLEM = re.compile(r"\b(errors?|fail(ed|ure)?|warn(ings?)?)\b(?!=)", re.IGNORECASE)
@@ -51,19 +48,16 @@ def build_dbt_assets(manifest: Path) -> dg.AssetsDefinition:
         project=PROJECT,
         dagster_dbt_translator=SchemaTranslator(),
     )
-    def cchc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli, duckdb: DuckDBResource):
+    def cchc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli):
         """`dbt build`: models, seeds and tests in one invocation (one start-up cost per run).
 
         Incremental models rebuild from scratch when the run carries FULL_REFRESH_TAG: needed
         once after their logic changes, since a normal night recomputes only what is new.
-        dbt's working files go to one folder beside the warehouse, reused by every run: the
-        disk stays bounded (not a new folder per run in the source tree) and the next run
-        parses only what changed.
         """
         args = ["build", *dbt.cli_vars()]
         if context.run.tags.get(FULL_REFRESH_TAG) == "true":
             args.append("--full-refresh")
-        target = Path(duckdb.database).parent / DBT_TARGET
+        target = Path(dbt.target_dir)
         total = len(context.selected_asset_keys)
         with _quiet_dagster_dbt():
             events = dbt.cli(args, context=context, target_path=target).stream()

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from functools import cached_property
 from importlib import metadata
+from pathlib import Path
 
+import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
+from pydantic import PrivateAttr
 
 from cchc.orchestration.dbt_manifest import DBT_PROJECT_DIR, DBT_TARGET_DIR
+from cchc.orchestration.warm_dbt import LAUNCHER, WarmDbt
 
 PROJECT = DbtProject(
     project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=DBT_TARGET_DIR
@@ -28,6 +32,22 @@ class DbtCli(DbtCliResource):
     #: The working warehouse and DuckDB's memory limit, the same as the pipeline's (settings).
     warehouse: str
     memory_limit: str
+    #: dbt's working folder, reused by every run: the disk stays bounded (not a new folder
+    #: per run) and the next run parses only what changed.
+    target_dir: str
+
+    _warm: WarmDbt | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """When dbt is run through the launcher, start this run's warm dbt now: its import
+        overlaps the loading steps instead of opening the dbt step (orchestration/warm_dbt.py)."""
+        super().setup_for_execution(context)
+        if self.dbt_executable == str(LAUNCHER):
+            self._warm = WarmDbt(Path(self.target_dir))
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._warm is not None:
+            self._warm.close()
 
     def cli_vars(self) -> list[str]:
         """The one place dbt receives the pipeline's settings (profiles.yml reads them)."""

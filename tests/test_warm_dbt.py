@@ -1,0 +1,72 @@
+"""The warm dbt: the launcher dagster-dbt runs hands its invocation to the process started
+with the run, and is dbt itself whenever no such process waits."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from cchc.orchestration.warm_dbt import LAUNCHER, POINTER, WarmDbt
+
+
+def _launch(target: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The launcher as dagster-dbt runs it: dbt's arguments, DBT_TARGET_PATH, one pipe."""
+    return subprocess.run(
+        [str(LAUNCHER), *args],
+        env={**os.environ, "DBT_TARGET_PATH": str(target)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
+    )
+
+
+def _waiting(target: Path) -> None:
+    deadline = time.monotonic() + 30
+    while not (target / POINTER).exists():
+        assert time.monotonic() < deadline, "the warm dbt never started listening"
+        time.sleep(0.05)
+
+
+def test_the_warm_process_answers_one_invocation_then_the_launcher_is_dbt(tmp_path):
+    target = tmp_path / "dbt-target"
+    warm = WarmDbt(target)
+    try:
+        _waiting(target)
+        first = _launch(target, "--version")
+        # it served the invocation (the output came through the launcher's pipe) and left
+        assert warm._proc.wait(timeout=30) == 0
+        assert not (target / POINTER).exists()
+    finally:
+        warm.close()
+    assert first.returncode == 0
+    assert "installed: 1.11" in first.stdout
+    second = _launch(target, "--version")  # nobody waits any more: dbt itself
+    assert second.returncode == 0
+    assert second.stdout == first.stdout
+
+
+def test_dbt_exit_codes_come_back_through_the_launcher(tmp_path):
+    target = tmp_path / "dbt-target"
+    cold = _launch(target, "no-such-command")
+    warm = WarmDbt(target)
+    try:
+        _waiting(target)
+        warmed = _launch(target, "no-such-command")
+    finally:
+        warm.close()
+    assert cold.returncode == warmed.returncode == 2  # click's usage error, as from dbt
+    assert "No such command" in warmed.stdout
+
+
+def test_an_unused_warm_process_is_stopped_and_leaves_nothing(tmp_path):
+    target = tmp_path / "dbt-target"
+    warm = WarmDbt(target)
+    _waiting(target)
+    socket_dir = Path((target / POINTER).read_text()).parent
+    warm.close()
+    assert warm._proc.returncode is not None
+    assert not (target / POINTER).exists()
+    assert not socket_dir.exists()
