@@ -80,6 +80,8 @@ def _dbt_tests(manifest: Path) -> list[CheckEntry]:
         meta = node.get("test_metadata") or {}
         column = node.get("column_name") or meta.get("kwargs", {}).get("column_name")
         what = meta.get("name", "singular test") + (f" on `{column}`" if column else "")
+        if meta.get("name") == "shape":
+            what = _shape_rules(meta.get("kwargs", {}))
         out.append(
             CheckEntry(
                 f"{model['schema']}/{model['name']}",
@@ -90,6 +92,24 @@ def _dbt_tests(manifest: Path) -> list[CheckEntry]:
             )
         )
     return sorted(out, key=lambda c: (c.asset, c.name))
+
+
+def _shape_rules(kwargs: dict) -> str:
+    """What a `shape` test (dbt_project/tests/generic/shape.sql) checks, in one line."""
+
+    def names(columns) -> str:
+        return ", ".join(f"`{c}`" for c in columns)
+
+    rules = []
+    if kwargs.get("key"):
+        rules.append(f"unique {' × '.join(f'`{c}`' for c in kwargs['key'])}")
+    if kwargs.get("not_null"):
+        rules.append(f"not null {names(kwargs['not_null'])}")
+    for column, values in (kwargs.get("accepted_values") or {}).items():
+        rules.append(f"`{column}` in {', '.join(values)}")
+    if kwargs.get("non_negative"):
+        rules.append(f"non-negative {names(kwargs['non_negative'])}")
+    return "shape: " + "; ".join(rules)
 
 
 def markdown(entries: list[CheckEntry]) -> str:

@@ -8,8 +8,9 @@ Who owns which rule, each rule in one place: GX owns what a person must see samp
 staging ids, code resolution, successor chains, date order and amounts of the sources,
 every published rate within [0, 1] (which month, which agency or project), reconciliation
 of mart counts with staged counts, scorecard statuses. dbt owns the shape of the marts —
-grain (unique / not null keys), accepted values, relationships, non-negative counts — and
-the rules of one model's own logic (the service index's points, the forecast's interval).
+grain (unique / not null keys), accepted values and non-negative counts in one `shape` test
+per model, relationships — and the rules of one model's own logic (the service index's
+points, the forecast's interval).
 docs/checks.md lists every check with its owner.
 """
 

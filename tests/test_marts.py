@@ -1,5 +1,6 @@
 """Every mart number of the hand-made province (tests/fixture_province.py), by hand."""
 
+import shutil
 import zipfile
 from datetime import date
 
@@ -506,3 +507,30 @@ def test_forecasts_by_measure(warehouse):
     )
     assert projected == lower == upper == pytest.approx(337 / 2045)
     assert (target, risk) == (0.05, "on_track")
+
+
+def test_the_shape_test_names_each_broken_rule(province, tmp_path):
+    """One dbt test per model (dbt_project/tests/generic/shape.sql), as dbt compiled it for
+    the run, on a copy of the marts broken on purpose: each broken rule is one row."""
+    (sql,) = province.dbt_target_dir.glob("compiled/**/shape_fct_dossier_monthly.sql")
+    copy = tmp_path / "warehouse.duckdb"  # the catalog name the compiled SQL refers to
+    shutil.copy(province.warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        assert con.execute(sql.read_text()).fetchall() == []
+        table = "marts.fct_dossier_monthly"
+        con.execute(f"insert into {table} select * from {table} order by all limit 2")
+        con.execute(
+            f"insert into {table} select * replace (null as agency_code) from {table} limit 1"
+        )
+        con.execute(
+            f"insert into {table} select * replace ('district' as procedure_level)"
+            f" from {table} limit 1"
+        )
+        con.execute(f"update {table} set received_count = -3 where rowid = 0")
+        found = set(con.execute(sql.read_text()).fetchall())
+    assert found == {
+        ("duplicate month × agency_code × procedure_level", 2),
+        ("null agency_code", 1),
+        ("unexpected procedure_level", 1),
+        ("negative received_count", 1),
+    }

@@ -49,29 +49,20 @@ def _mart_tables(manifest: dict) -> tuple[str, ...]:
 
 
 def _primary_keys(manifest: dict) -> dict[str, tuple[str, ...]]:
-    """{mart: key columns} where the dbt tests say the grain is unique and its columns are
-    never NULL (`unique` or `unique_combination`, plus `not_null` on each column): the keys
-    BI tools see declared, checked where they are defined."""
-    unique: dict[str, list[tuple[str, ...]]] = {}
-    not_null: set[tuple[str, str]] = set()
+    """{mart: key columns} where the mart's `shape` test says the grain is unique and none of
+    its columns is ever NULL (`key`, each column also in `not_null`): the keys BI tools see
+    declared, checked where they are defined."""
+    keys = {}
     for node in manifest["nodes"].values():
         attached = manifest["nodes"].get(node.get("attached_node") or "")
         if node["resource_type"] != "test" or not attached or attached["schema"] != "marts":
             continue
         meta = node.get("test_metadata") or {}
-        kwargs, table = meta.get("kwargs", {}), attached["name"]
-        if meta.get("name") == "unique":
-            unique.setdefault(table, []).append((kwargs["column_name"],))
-        elif meta.get("name") == "unique_combination":
-            unique.setdefault(table, []).append(tuple(kwargs["columns"]))
-        elif meta.get("name") == "not_null":
-            not_null.add((table, kwargs["column_name"]))
-    return {
-        table: key
-        for table, keys in unique.items()
-        for key in keys[:1]
-        if all((table, column) in not_null for column in key)
-    }
+        kwargs = meta.get("kwargs", {})
+        key = tuple(kwargs.get("key") or ())
+        if meta.get("name") == "shape" and key and set(key) <= set(kwargs.get("not_null", ())):
+            keys[attached["name"]] = key
+    return keys
 
 
 @cache
