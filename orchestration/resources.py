@@ -104,13 +104,18 @@ def publish_target(settings: Settings) -> PublishTarget:
 
 
 class GxValidation(dg.ConfigurableResource):
-    """Great Expectations in a child process started when the run starts, so that GX's
-    import overlaps loading and dbt (quality/validate.py)."""
+    """Great Expectations in a child process started by `prepare` when the dbt step starts,
+    so that GX's import overlaps dbt's build (quality/validate.py). Not at the run's start:
+    the loading steps and the warm dbt's import already keep both cores busy then."""
 
     _validator: Validator | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._validator = Validator()
+        self._validator = None
+
+    def prepare(self) -> None:
+        if self._validator is None:
+            self._validator = Validator()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._validator is not None:
@@ -120,5 +125,6 @@ class GxValidation(dg.ConfigurableResource):
         self, database: Path, suites: list[Suite], max_quarantine_ratio: float
     ) -> list[SuiteResult]:
         """(Not `validate`: that name is pydantic's, on every resource.)"""
-        validator = self._validator or Validator()
-        return validator.validate(database, suites, max_quarantine_ratio)
+        self.prepare()
+        assert self._validator is not None
+        return self._validator.validate(database, suites, max_quarantine_ratio)

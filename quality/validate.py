@@ -3,8 +3,8 @@
 `Validator` runs them in a child process: GX keeps DuckDB connections (and their file lock)
 alive in its pools after validating, and a process that exits releases them by
 construction, whatever GX caches. The child is started ahead of need and imports GX and
-makes its context while the run loads and builds (≈ 5 s of import and 1–4 s of context of
-every run otherwise spent waiting), then validates once, on two cores, and exits.
+makes its context while dbt builds (≈ 5 s of import and 1–4 s of context of every run
+otherwise spent waiting), then validates once, on two cores, and exits.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, dbt_assets
 
 from cchc.orchestration.constants import FULL_REFRESH_TAG, OWNERS
 from cchc.orchestration.defs.dbt.project import PROJECT, DbtCli
+from cchc.orchestration.resources import GxValidation
 
 PROGRESS_EVERY = 5
 #: dbt log lines worth a person's attention (errors, failed or warned tests).
@@ -48,12 +49,13 @@ def build_dbt_assets(manifest: Path) -> dg.AssetsDefinition:
         project=PROJECT,
         dagster_dbt_translator=SchemaTranslator(),
     )
-    def cchc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli):
+    def cchc_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli, gx: GxValidation):
         """`dbt build`: models, seeds and tests in one invocation (one start-up cost per run).
 
         Incremental models rebuild from scratch when the run carries FULL_REFRESH_TAG: needed
         once after their logic changes, since a normal night recomputes only what is new.
         """
+        gx.prepare()  # GX's import overlaps the build, which leaves a core mostly idle
         args = ["build", *dbt.cli_vars()]
         if context.run.tags.get(FULL_REFRESH_TAG) == "true":
             args.append("--full-refresh")
