@@ -3,12 +3,18 @@ built from empty, a nightly increment (one new extract date on the full history)
 night with nothing new.
 
     python bench/fixed_cost.py [--repeat 3] [--code DIR ...] [--work /var/tmp/cchc-fixed]
+                               [--style csv_vn_bom]
 
 Each `--code` is a checkout of this project (default: this one), run with this
 interpreter, so two commits are measured side by side in one session on the same
 landing zone. Per checkout and repeat: `cchc sample` (730 days), `cchc run` (full build),
 `cchc sample --next 1` + `cchc run` (nightly), `cchc run` (quiet). Prints medians in
 seconds; appends every measurement to <work>/fixed_cost.jsonl.
+
+`--style` writes the same sample (same rows, same days) in one export style instead of the
+realistic mix of CSV encodings, Excel and JSON Lines: `--style csv_vn_bom` (UTF-8 CSV, one
+header per file) against the default shows what the messy formats cost apart from the
+orchestration.
 """
 
 from __future__ import annotations
@@ -67,7 +73,7 @@ def cchc(code: Path, env: dict[str, str], *args: str) -> float:
     return seconds
 
 
-def measure(code: Path, work: Path) -> dict[str, float]:
+def measure(code: Path, work: Path, style: str | None = None) -> dict[str, float]:
     shutil.rmtree(work, ignore_errors=True)
     env = {
         **os.environ,
@@ -75,7 +81,8 @@ def measure(code: Path, work: Path) -> dict[str, float]:
         "CCHC_PII_KEY": "benchmark-key",
         "DAGSTER_HOME": str(work / "dagster"),
     }
-    row = {"sample": cchc(code, env, "sample"), "full": cchc(code, env, "run")}
+    sample = ["sample", *(["--style", style] if style else [])]
+    row = {"sample": cchc(code, env, *sample), "full": cchc(code, env, "run")}
     # an older checkout may lack `sample --next`: then the next day is a copied day
     try:
         cchc(code, env, "sample", "--next", "1")
@@ -99,6 +106,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--code", type=Path, action="append")
     parser.add_argument("--work", type=Path, default=Path("/var/tmp/cchc-fixed"))
+    parser.add_argument("--style", help="one export style for the whole sample (cchc sample)")
     args = parser.parse_args()
     codes = args.code or [HERE]
     args.work.mkdir(parents=True, exist_ok=True)
@@ -106,9 +114,10 @@ def main() -> None:
     with (args.work / "fixed_cost.jsonl").open("a") as log:
         for repeat in range(args.repeat):
             for code in codes:  # interleaved: both checkouts see the same machine state
-                row = measure(code, args.work / "data")
+                row = measure(code, args.work / "data", args.style)
                 rows[code].append(row)
-                log.write(json.dumps({"code": str(code), "repeat": repeat, **row}) + "\n")
+                entry = {"code": str(code), "style": args.style, "repeat": repeat, **row}
+                log.write(json.dumps(entry) + "\n")
                 log.flush()
                 print(code, json.dumps({k: round(v, 1) for k, v in row.items()}), flush=True)
     for code, measured in rows.items():
