@@ -135,11 +135,11 @@ def bench_size(work: Path, size: int, repeat: int, manifest: Path, pandas_too: b
     dossiers = count_dossiers(data / "warehouse.duckdb")
     snapshot = work / f"data-{size}-after-full"
     shutil.rmtree(snapshot, ignore_errors=True)
-    shutil.copytree(data, snapshot)
+    shutil.copytree(data, snapshot, symlinks=True)
     added = [p for p in landing.increment.glob("*/*")]
     for _ in range(repeat):
         shutil.rmtree(data)
-        shutil.copytree(snapshot, data)
+        shutil.copytree(snapshot, data, symlinks=True)
         for folder in added:
             shutil.copytree(folder, landing.history / folder.parent.name / folder.name)
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -284,3 +285,26 @@ def test_snapshot_switch_keeps_every_path_and_prunes_old(tmp_path):
     assert os.readlink(root / CURRENT) == f"{SNAPSHOTS}/2"
     assert [p.name for p in history(root)] == ["1", "2"]
     assert clean_leftovers(root) == []
+
+
+def test_a_published_folder_copied_without_its_links_publishes_again(tmp_path):
+    """`cp -r` (or a backup restored without links) turns `current` and the stable paths
+    into real folders and files: the next publish makes them links again."""
+    from cchc.orchestration.publishing.snapshot import switch
+
+    first = tmp_path / "published"
+    snap = first / SNAPSHOTS / "1"
+    (snap / "parquet").mkdir(parents=True)
+    (snap / "report").mkdir()
+    (snap / "cchc.duckdb").write_bytes(b"1")
+    switch(first, snap, "cchc.duckdb")
+    root = tmp_path / "copied"
+    shutil.copytree(first, root)  # follows the links: `current` is now a folder
+    assert (root / CURRENT).is_dir() and not (root / CURRENT).is_symlink()
+    snap = root / SNAPSHOTS / "2"
+    shutil.copytree(root / SNAPSHOTS / "1", snap)
+    (snap / "cchc.duckdb").write_bytes(b"2")
+    switch(root, snap, "cchc.duckdb")
+    assert os.readlink(root / CURRENT) == f"{SNAPSHOTS}/2"
+    assert (root / "cchc.duckdb").read_bytes() == b"2"
+    assert all((root / entry).is_symlink() for entry in ("cchc.duckdb", "parquet", "report"))

@@ -229,6 +229,9 @@ def switch(root: Path, snapshot: Path, name: str) -> None:
     link = root / f"{_TMP_PREFIX}{CURRENT}"
     _remove(link)
     link.symlink_to(Path(SNAPSHOTS) / snapshot.name)
+    if (root / CURRENT).is_dir() and not (root / CURRENT).is_symlink():
+        # a folder copied without its links (`cp -r`): `current` became a copy of a snapshot
+        _remove(root / CURRENT)
     os.replace(link, root / CURRENT)
     for entry in (name, "parquet", "report"):
         stable = root / entry
