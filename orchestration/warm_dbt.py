@@ -33,6 +33,8 @@ from pathlib import Path
 POINTER = "warm-dbt.socket"
 #: The dbt of this environment, which the launcher becomes when no warm dbt waits.
 DBT = str(Path(sys.executable).with_name("dbt"))
+#: How often a waiting warm dbt checks that the run that started it is still alive.
+PARENT_CHECK_SECONDS = 2.0
 #: The launcher, installed with the project (pyproject.toml's `cchc-dbt`).
 LAUNCHER = Path(sys.executable).with_name("cchc-dbt")
 
@@ -94,6 +96,7 @@ class WarmDbt:
 def _serve(target_dir: Path) -> int:
     """Listen first (a launcher arriving during the import waits in the backlog), import
     dbt, then run the one invocation that comes, as the process that asked."""
+    parent = os.getppid()
     private = Path(tempfile.mkdtemp(prefix="cchc-dbt-"))
     address = str(private / "socket")
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -108,7 +111,10 @@ def _serve(target_dir: Path) -> int:
     import dbt.adapters.duckdb  # noqa: F401  (the adapter plugin dbt would import)
     from dbt.cli.main import cli
 
-    conn, _ = listener.accept()
+    conn = _accept(listener, parent)
+    if conn is None:  # the run's process died (killed): nobody will ask, leave no orphan
+        _withdraw(pointer, address, private)
+        return 0
     listener.close()
     _withdraw(pointer, address, private)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -134,6 +140,20 @@ def _serve(target_dir: Path) -> int:
     sys.stderr.flush()
     conn.sendall(f"{code}\n".encode())
     return 0
+
+
+def _accept(listener: socket.socket, parent: int) -> socket.socket | None:
+    """The launcher's connection, or None once the process that started this one is gone."""
+    listener.settimeout(PARENT_CHECK_SECONDS)
+    while True:
+        try:
+            conn, _ = listener.accept()
+        except TimeoutError:
+            if os.getppid() != parent:
+                return None
+            continue
+        conn.settimeout(None)
+        return conn
 
 
 def _withdraw(pointer: Path, address: str, private: Path, exit_code: int | None = None) -> None:

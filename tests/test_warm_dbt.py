@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -70,3 +71,37 @@ def test_an_unused_warm_process_is_stopped_and_leaves_nothing(tmp_path):
     assert warm._proc.returncode is not None
     assert not (target / POINTER).exists()
     assert not socket_dir.exists()
+
+
+def test_a_warm_process_whose_run_was_killed_exits_by_itself(tmp_path):
+    """A run killed outright (no teardown) leaves no process waiting forever."""
+    target = tmp_path / "dbt-target"
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path;"
+            " from cchc.orchestration.warm_dbt import WarmDbt;"
+            f" warm = WarmDbt(Path({str(target)!r})); print(warm._proc.pid, flush=True);"
+            " time.sleep(120)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert run.stdout is not None
+    pid = int(run.stdout.readline())
+    _waiting(target)
+    run.kill()
+    run.wait()
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{pid}").exists() and "Z" not in _state(pid):
+        assert time.monotonic() < deadline, "the orphaned warm dbt is still waiting"
+        time.sleep(0.2)
+    assert not (target / POINTER).exists()
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0]
+    except (FileNotFoundError, IndexError):
+        return "Z"
