@@ -79,9 +79,10 @@ def _dbt_tests(manifest: Path) -> list[CheckEntry]:
         model = nodes[attached]
         meta = node.get("test_metadata") or {}
         column = node.get("column_name") or meta.get("kwargs", {}).get("column_name")
-        what = meta.get("name", "singular test") + (f" on `{column}`" if column else "")
         if meta.get("name") == "shape":
             what = _shape_rules(meta.get("kwargs", {}))
+        else:
+            what = meta.get("name", "singular test") + (f" on `{column}`" if column else "")
         out.append(
             CheckEntry(
                 f"{model['schema']}/{model['name']}",

@@ -28,11 +28,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+# standard library only (no dbt, no dagster): the dbt of this environment, which the
+# launcher becomes when no warm dbt waits
+from cchc.orchestration.dbt_manifest import DBT_EXECUTABLE
+
 #: In a dbt target folder: the path of the socket where a warm dbt waits. Sockets live in
 #: a private temporary folder (AF_UNIX paths are limited to 108 bytes; data folders need not be).
 POINTER = "warm-dbt.socket"
-#: The dbt of this environment, which the launcher becomes when no warm dbt waits.
-DBT = str(Path(sys.executable).with_name("dbt"))
 #: How often a waiting warm dbt checks that the run that started it is still alive.
 PARENT_CHECK_SECONDS = 2.0
 #: The launcher, installed with the project (pyproject.toml's `cchc-dbt`).
@@ -43,7 +45,7 @@ def launch() -> None:
     """`cchc-dbt ARGS…`: dbt's command line, answered by the warm dbt if one waits."""
     code = _ask_warm(sys.argv[1:])
     if code is None:
-        os.execv(DBT, [DBT, *sys.argv[1:]])
+        os.execv(DBT_EXECUTABLE, [DBT_EXECUTABLE, *sys.argv[1:]])
     sys.exit(code)
 
 
