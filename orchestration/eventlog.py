@@ -7,7 +7,9 @@ a first load of two years. Dagster already hands these events over in batches wh
 `DAGSTER_EVENT_BATCH_SIZE` is set (orchestration/instance.py), and its PostgreSQL storage
 writes them in one statement; the SQLite storage only loops. This subclass writes a batch
 the way the PostgreSQL storage does: the same rows, tags and latest-materialization index,
-in one transaction per shard.
+in one transaction per shard — as one statement executed for every row (`executemany`),
+compiled once, not as one multi-row statement, which SQLAlchemy compiles anew for each
+batch (≈ 3 s of CPU over the 6,600 materializations of the default sample's first load).
 
 Each write also made a new SQLAlchemy engine and connection, so no statement was ever
 compiled twice and every transaction paid an fsync and, closing the file's last
@@ -36,6 +38,7 @@ loaded day materialized, one check row per run with its result).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -57,7 +60,7 @@ from dagster._serdes import ConfigurableClassData, serialize_value
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-#: Batches written as one statement per shard (a ranged run's materializations).
+#: Batches written with one statement per shard (a ranged run's materializations).
 _SAME_ASSET = ({DagsterEventType.ASSET_MATERIALIZATION}, {DagsterEventType.ASSET_OBSERVATION})
 #: Batches written in one transaction per shard, event by event (a run's planned events).
 _PLANNED = {
@@ -98,6 +101,12 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
             with engine.connect() as conn, conn.begin():
                 yield conn
 
+    @functools.cached_property
+    def supports_asset_checks(self) -> bool:
+        """Dagster asks at every check event, and the SQLite storage answers by opening a new
+        engine on the index; the index's tables do not change while the storage lives."""
+        return self.has_table(AssetCheckExecutionsTable.name)
+
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
         types = {event.dagster_event_type for event in events}
         run_ids = {event.run_id for event in events}
@@ -107,12 +116,13 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
         ):
             super().store_event_batch(events)
             return
-        statement = self.prepare_insert_event_batch(events)
+        rows = [self._event_to_row(event) for event in events]
+        insert = SqlEventLogStorageTable.insert()
         with self.run_connection(run_ids.pop()) as conn:
-            conn.execute(statement)
+            conn.execute(insert, rows)
         with self.index_transaction() as conn:
-            result = conn.execute(statement.returning(SqlEventLogStorageTable.c.id))
-            ids = [row[0] for row in result.fetchall()]
+            returning = insert.returning(SqlEventLogStorageTable.c.id, sort_by_parameter_order=True)
+            ids = list(conn.execute(returning, rows).scalars())
             if types in _SAME_ASSET:
                 self._store_asset_event_tags(conn, events, ids)
                 self._store_asset_event(conn, events[-1], ids[-1])

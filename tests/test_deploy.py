@@ -145,6 +145,17 @@ def test_sqlite_instance_records_every_loaded_day_and_one_check_row_per_run(
     delivered = {p.name for p in (env.landing_dir / "dossiers").iterdir()}
     raw = dg.AssetKey(["raw", "dossiers"])
     assert instance.get_materialized_partitions(raw) == delivered
+    # each day's row in the index got its own id: its data-version tag, the latest pointer
+    latest = instance.get_latest_materialization_event(raw)
+    assert latest and latest.dagster_event and latest.dagster_event.partition == max(delivered)
+    for day in sorted(delivered)[:: len(delivered) // 3]:
+        (record,) = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=raw, asset_partitions=[day]), limit=1
+        ).records
+        tags = instance.event_log_storage.get_event_tags_for_asset(
+            raw, filter_event_id=record.storage_id
+        )
+        assert [t.keys() for t in tags] == [{"dagster/data_version"}], day
     second = run(env, instance, full_refresh=True)  # a second run, same checks
     assert second.success, second.failures
     checks = [c.name for c in first.report.checks]
