@@ -6,7 +6,7 @@ from __future__ import annotations
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from cchc.orchestration.dbt_manifest import DBT_EXECUTABLE, ensure_manifest
+from cchc.orchestration.dbt_manifest import DBT_EXECUTABLE, DBT_GLOBAL_FLAGS, ensure_manifest
 from cchc.orchestration.defs.alerts.sensors import build_alert_sensors
 from cchc.orchestration.defs.publish.assets import build_snapshot_asset
 from cchc.orchestration.defs.quality.checks import GX_CHECKS
@@ -81,9 +81,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 profiles_dir=str(PROJECT.profiles_dir),
                 # the launcher hands `dbt build` to the run's warm dbt (orchestration/warm_dbt.py)
                 dbt_executable=str(LAUNCHER) if LAUNCHER.exists() else DBT_EXECUTABLE,
-                # dbt.log without every SQL statement at debug level: ≈ 1 s of a nightly
-                # build (bench/RESULTS.md) and most of the log's growth; errors still there
-                global_config_flags=["--log-level-file", "info"],
+                global_config_flags=DBT_GLOBAL_FLAGS,
                 warehouse=str(settings.warehouse),
                 memory_limit=settings.duckdb_memory_limit,
                 target_dir=str(settings.dbt_target_dir),

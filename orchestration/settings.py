@@ -1,7 +1,7 @@
 """Configuration from the environment (README, docs/operations.md): the only place env
 variables are read. `load_settings()` only reads: it writes no file and changes no variable.
 Dagster code receives the settings as resources (orchestration/resources.py), dbt as
-`--vars` of its command line (`DbtCli.cli_vars`, orchestration/defs/dbt/project.py),
+`--vars` of its command line (`dbt_vars`, orchestration/dbt_manifest.py),
 secrets by variable name.
 """
 

@@ -3,20 +3,22 @@ with the run, and is dbt itself whenever no such process waits."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from cchc.orchestration.warm_dbt import LAUNCHER, POINTER, WarmDbt
+from cchc.orchestration.dbt_manifest import DBT_GLOBAL_FLAGS, DBT_PROJECT_DIR, dbt_vars
+from cchc.orchestration.warm_dbt import LAUNCHER, POINTER, WarmDbt, start_warm_dbt
 
 
-def _launch(target: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _launch(target: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """The launcher as dagster-dbt runs it: dbt's arguments, DBT_TARGET_PATH, one pipe."""
     return subprocess.run(
         [str(LAUNCHER), *args],
-        env={**os.environ, "DBT_TARGET_PATH": str(target)},
+        env={**os.environ, "DBT_TARGET_PATH": str(target), **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -60,6 +62,35 @@ def test_dbt_exit_codes_come_back_through_the_launcher(tmp_path):
         warm.close()
     assert cold.returncode == warmed.returncode == 2  # click's usage error, as from dbt
     assert "No such command" in warmed.stdout
+
+
+def test_the_parse_run_ahead_answers_an_invocation_with_the_same_variables(tmp_path):
+    """The warm dbt parses with the run's variables before anyone asks; `dbt ls` with those
+    variables reads that manifest (its log reports no parsing), with others dbt parses."""
+    target = tmp_path / "dbt-target"
+    ours = dbt_vars(str(tmp_path / "warehouse.duckdb"), "1GB")
+    env = {
+        "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
+        "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+        "DBT_LOG_FORMAT": "json",
+    }
+
+    def ls(variables: list[str]) -> tuple[list[str], str]:
+        warm = start_warm_dbt(target, DBT_GLOBAL_FLAGS, ours)
+        assert warm is not None
+        try:  # at once: the launcher waits in the backlog while dbt imports and parses
+            done = _launch(target, "ls", *variables, "--select", "stg_agencies", **env)
+        finally:
+            warm.close()
+        assert done.returncode == 0, done.stdout
+        lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+        return [line["info"]["code"] for line in lines], done.stdout
+
+    same, same_out = ls(ours)
+    other, other_out = ls(dbt_vars(str(tmp_path / "other.duckdb"), "1GB"))
+    assert "cchc.staging.stg_agencies" in same_out and "cchc.staging.stg_agencies" in other_out
+    assert "I024" not in same  # dbt's "unable to do partial parsing": it did not parse
+    assert "I024" in other  # the variables changed: dbt parsed, as without a warm dbt
 
 
 def test_an_unused_warm_process_is_stopped_and_leaves_nothing(tmp_path):

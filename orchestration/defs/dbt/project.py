@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
@@ -12,8 +11,8 @@ from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
 from pydantic import PrivateAttr
 
-from cchc.orchestration.dbt_manifest import DBT_PROJECT_DIR, DBT_TARGET_DIR
-from cchc.orchestration.warm_dbt import LAUNCHER, WarmDbt
+from cchc.orchestration.dbt_manifest import DBT_PROJECT_DIR, DBT_TARGET_DIR, dbt_vars
+from cchc.orchestration.warm_dbt import LAUNCHER, WarmDbt, start_warm_dbt
 
 PROJECT = DbtProject(
     project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=DBT_TARGET_DIR
@@ -40,19 +39,20 @@ class DbtCli(DbtCliResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """When dbt is run through the launcher, start this run's warm dbt now: its import
-        overlaps the loading steps instead of opening the dbt step (orchestration/warm_dbt.py)."""
+        and parse overlap the loading steps instead of opening the dbt step
+        (orchestration/warm_dbt.py). `cchc run` starts it before the run, earlier still."""
         super().setup_for_execution(context)
         if self.dbt_executable == str(LAUNCHER):
-            self._warm = WarmDbt(Path(self.target_dir))
+            self._warm = start_warm_dbt(
+                Path(self.target_dir), self.global_config_flags, self.cli_vars()
+            )
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._warm is not None:
             self._warm.close()
 
     def cli_vars(self) -> list[str]:
-        """The one place dbt receives the pipeline's settings (profiles.yml reads them)."""
-        values = {"cchc_warehouse": self.warehouse, "cchc_memory_limit": self.memory_limit}
-        return ["--vars", json.dumps(values)]
+        return dbt_vars(self.warehouse, self.memory_limit)
 
     @cached_property
     def _cli_version(self) -> version.Version:
