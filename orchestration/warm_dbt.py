@@ -1,9 +1,10 @@
-"""dbt started ahead of need: its ≈ 3 s of start-up paid while the run loads the extracts.
+"""dbt started ahead of need: its start-up and parsing paid while the run is prepared.
 
 A `dbt build` process spends ≈ 3 s importing dbt and its DuckDB adapter before it reads a
-flag, and it is the one step every run waits on. `WarmDbt` starts a process when the run
-starts (the dbt resource's set-up) that does that import while the raw sources load, then
-waits for one invocation. dagster-dbt runs `cchc-dbt` (the `launch` entry point below) as
+flag, and it is the one step every run waits on. `WarmDbt` starts a process that does that
+import while the run is prepared and the raw sources load — `cchc run` starts it before
+it imports Dagster, a run started otherwise (the daemon's) in its dbt resource's set-up —
+then waits for one invocation. dagster-dbt runs `cchc-dbt` (the `launch` entry point below) as
 its dbt executable exactly as it would run `dbt`: same arguments, environment, working
 folder and output pipe. The launcher hands those, its stdout and stderr included, to the
 waiting process, which runs dbt's own command line with them and reports its exit code; the
@@ -44,6 +45,8 @@ from cchc.orchestration.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
 POINTER = "warm-dbt.socket"
 #: How often a waiting warm dbt checks that the run that started it is still alive.
 PARENT_CHECK_SECONDS = 2.0
+#: How long `close` waits for a stopped warm dbt before killing it.
+STOP_SECONDS = 10.0
 #: The launcher, installed with the project (pyproject.toml's `cchc-dbt`).
 LAUNCHER = Path(sys.executable).with_name("cchc-dbt")
 
@@ -102,6 +105,11 @@ def _parse_key(args: list[str], env: dict[str, str]) -> tuple[str | None, ...]:
     return (variables, *(env.get(name) for name in _PARSE_ENV))
 
 
+#: The warm dbts this process started and has not closed, by target folder: `cchc run`'s,
+#: which the run's dbt resource then leaves alone.
+_STARTED: dict[Path, WarmDbt] = {}
+
+
 class WarmDbt:
     """One warm dbt process for one run, serving dbt invocations with target `target_dir`,
     with `parse` run ahead when given.
@@ -136,6 +144,8 @@ class WarmDbt:
                 stdout=subprocess.DEVNULL,
                 pass_fds=[listener.fileno()],
             )
+        self._target = target_dir
+        _STARTED[target_dir] = self
 
     def close(self) -> None:
         """Stop the process if no invocation came (a run without a dbt step, or one that
@@ -143,18 +153,23 @@ class WarmDbt:
         would have removed is removed if it could not (it died before its handler)."""
         if self._proc.poll() is None:  # also after its exit code was sent: dbt is done then
             self._proc.terminate()
-            self._proc.wait()
+            try:
+                self._proc.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:  # never a run that waits on it forever
+                self._proc.kill()
+                self._proc.wait()
         _withdraw(self._pointer, self._address, self._private)
+        if _STARTED.get(self._target) is self:
+            del _STARTED[self._target]
 
 
 def start_warm_dbt(
     target_dir: Path, global_flags: list[str], dbt_vars: list[str]
 ) -> WarmDbt | None:
     """A warm dbt for `target_dir` that parses the project with `dbt_vars` ahead, as
-    dagster-dbt will invoke it; None when one already waits there (started by `cchc run`
-    before the run) or the launcher is not installed."""
-    pointer = target_dir / POINTER
-    if not LAUNCHER.exists() or (pointer.exists() and Path(pointer.read_text()).exists()):
+    dagster-dbt will invoke it; None when this process already started one for it (`cchc
+    run`, before the run) or the launcher is not installed."""
+    if not LAUNCHER.exists() or target_dir in _STARTED:
         return None
     parse = Parse(
         args=[*global_flags, "parse", *dbt_vars],
@@ -177,7 +192,7 @@ def _serve(target_dir: Path, listener: socket.socket, parent: int, parse: Parse 
     address = listener.getsockname()
     private = Path(address).parent
     pointer = target_dir / POINTER
-    signal.signal(signal.SIGTERM, lambda *_: _withdraw(pointer, address, private, exit_code=0))
+    signal.signal(signal.SIGTERM, lambda *_: _stop(pointer, address, private))
 
     import dbt.adapters.duckdb  # noqa: F401  (the adapter plugin dbt would import)
 
@@ -265,15 +280,21 @@ def _accept(listener: socket.socket, parent: int) -> socket.socket | None:
         return conn
 
 
-def _withdraw(pointer: Path, address: str, private: Path, exit_code: int | None = None) -> None:
+def _withdraw(pointer: Path, address: str, private: Path) -> None:
     """No launcher finds this process any more (it took its invocation, or was stopped)."""
     if pointer.exists() and pointer.read_text() == address:
         pointer.unlink(missing_ok=True)
     Path(address).unlink(missing_ok=True)
     if private.exists():
         private.rmdir()
-    if exit_code is not None:
-        sys.exit(exit_code)
+
+
+def _stop(pointer: Path, address: str, private: Path) -> None:
+    """SIGTERM before an invocation came: withdraw and end now. `os._exit`, not `sys.exit`:
+    the signal may land inside dbt's parse, whose runner catches every exception, SystemExit
+    included, and the process would then wait forever for a launcher nobody sends."""
+    _withdraw(pointer, address, private)
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,13 @@ import time
 from pathlib import Path
 
 from cchc.orchestration.dbt_manifest import DBT_GLOBAL_FLAGS, DBT_PROJECT_DIR, dbt_vars
-from cchc.orchestration.warm_dbt import LAUNCHER, POINTER, WarmDbt, start_warm_dbt
+from cchc.orchestration.warm_dbt import (
+    LAUNCHER,
+    POINTER,
+    STOP_SECONDS,
+    WarmDbt,
+    start_warm_dbt,
+)
 
 
 def _launch(target: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -91,6 +97,38 @@ def test_the_parse_run_ahead_answers_an_invocation_with_the_same_variables(tmp_p
     assert "cchc.staging.stg_agencies" in same_out and "cchc.staging.stg_agencies" in other_out
     assert "I024" not in same  # dbt's "unable to do partial parsing": it did not parse
     assert "I024" in other  # the variables changed: dbt parsed, as without a warm dbt
+
+
+def test_one_warm_dbt_per_target_from_one_process(tmp_path):
+    """`cchc run` starts the warm dbt before the run; the run's dbt resource, asking for one
+    for the same folder, gets none until that one is closed."""
+    target = tmp_path / "dbt-target"
+    first = start_warm_dbt(target, DBT_GLOBAL_FLAGS, [])
+    assert first is not None
+    try:
+        assert start_warm_dbt(target, DBT_GLOBAL_FLAGS, []) is None
+    finally:
+        first.close()
+    again = start_warm_dbt(target, DBT_GLOBAL_FLAGS, [])
+    assert again is not None
+    again.close()
+
+
+def test_a_warm_dbt_stopped_while_it_parses_ends_at_once(tmp_path):
+    """A quiet night's run ends while its warm dbt is still parsing: stopping it then ends
+    it by itself (dbt's runner swallows SystemExit; the process once waited forever)."""
+    target = tmp_path / "dbt-target"
+    warm = start_warm_dbt(target, DBT_GLOBAL_FLAGS, dbt_vars(str(tmp_path / "w.duckdb"), "1GB"))
+    assert warm is not None
+    deadline = time.monotonic() + 60
+    while not (target / "dbt.log").exists():  # dbt's first log line: the parse has begun
+        assert time.monotonic() < deadline, "the warm dbt never began parsing"
+        time.sleep(0.02)
+    started = time.monotonic()
+    warm.close()
+    assert warm._proc.returncode == 0  # it ended on SIGTERM, not killed after the timeout
+    assert time.monotonic() - started < STOP_SECONDS
+    assert not (target / POINTER).exists()
 
 
 def test_an_unused_warm_process_is_stopped_and_leaves_nothing(tmp_path):
