@@ -197,6 +197,7 @@ def _serve(target_dir: Path, listener: socket.socket, parent: int, parse: Parse 
     import dbt.adapters.duckdb  # noqa: F401  (the adapter plugin dbt would import)
 
     manifest = _parse_ahead(parse) if parse else None
+    parsed_for = _parse_key(parse.args, parse.env) if parse else None
     conn = _accept(listener, parent)
     if conn is None:  # the run's process died (killed): nobody will ask, leave no orphan
         _withdraw(pointer, address, private)
@@ -217,11 +218,7 @@ def _serve(target_dir: Path, listener: socket.socket, parent: int, parse: Parse 
     if isinstance(sys.stdout, io.TextIOWrapper):  # stream each log line as dbt writes it
         sys.stdout.reconfigure(line_buffering=True)
     conn.sendall(f"{os.getpid()}\n".encode())
-    if (
-        manifest is not None
-        and parse
-        and _parse_key(request["args"], request["env"]) == (_parse_key(parse.args, parse.env))
-    ):
+    if manifest is not None and _parse_key(request["args"], request["env"]) == parsed_for:
         code = _invoke(request["args"], manifest)
     else:
         code = _main(request["args"])
