@@ -1,5 +1,8 @@
 """The whole Definitions object loads: catches broken wiring before any run."""
 
+import subprocess
+import sys
+
 import dagster as dg
 
 from cchc.orchestration.definitions import JOB_NAME, build_definitions
@@ -14,6 +17,22 @@ def test_definitions_load():
     assert defs.resolve_job_def(JOB_NAME)
     assert defs.resolve_sensor_def("landing_sensor")
     dg.Definitions.validate_loadable(defs)
+
+
+def test_definitions_load_without_importing_dbt_core():
+    """dbt runs in its own process: the orchestrator's dagster-dbt leaves dbt-core unimported
+    (seconds of every run's start), and dbt-core stays importable afterwards."""
+    script = (
+        "import sys\n"
+        "from cchc.orchestration.definitions import build_definitions\n"
+        "from cchc.orchestration.settings import load_settings\n"
+        "build_definitions(load_settings())\n"
+        "print(sorted(m for m in sys.modules if m == 'dbt' or m.startswith('dbt.')))\n"
+        "import dbt.version\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_secrets_reach_resources_by_variable_name_only(monkeypatch):
