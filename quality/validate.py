@@ -83,12 +83,14 @@ def validate(
         asset = source.add_query_asset(name=f"q{i}_{suite.name}", query=suite.query)
         batch = asset.add_batch_definition_whole_table("all").get_batch()
         expectations = suite.expectations(gx.expectations, max_quarantine_ratio)
-        outcome = batch.validate(
-            gx.ExpectationSuite(
-                name=f"{'.'.join(suite.asset)}.{suite.name}", expectations=expectations
-            ),
-            result_format="SUMMARY",
+        checked = gx.ExpectationSuite(
+            name=f"{'.'.join(suite.asset)}.{suite.name}", expectations=expectations
         )
+        # Pass or fail first; the sample values and counts of a failure only for a suite
+        # that failed: their queries are half of GX's time on a night where all pass.
+        outcome = batch.validate(checked, result_format="BOOLEAN_ONLY")
+        if not outcome.success:
+            outcome = batch.validate(checked, result_format="SUMMARY")
         failures = [_failure(r) for r in outcome.results if not r.success]
         results.append(SuiteResult(suite, outcome.success, len(outcome.results), failures))
     return results
