@@ -133,8 +133,14 @@ def _load_chunk(
         headers.update({str(p): f.headers for p, f in zip(delivery.files, day_files, strict=True)})
     if not good_days:
         return
-    text = pl.concat(texts, how="diagonal_relaxed").with_columns(_extract_days(good_days, texts))
-    malformed = pl.concat(broken).with_columns(_extract_days(good_days, broken))
+    files = pl.DataFrame(
+        {
+            DAY: [d.day for d in good_days for _ in d.files],
+            FILE: [str(p) for d in good_days for p in d.files],
+        }
+    ).with_columns(pl.col(DAY).str.to_date())
+    text = pl.concat(texts, how="diagonal_relaxed").with_columns(_per_row(files[DAY], texts))
+    malformed = pl.concat(broken).with_columns(_per_row(files[DAY], broken))
     valid, bad = parse_rows(text, contract, rules.date_floor)
     valid = flag_duplicates(unknown_codes(valid, contract, _known_codes(con, contract)), contract)
     bad = pl.concat(
@@ -148,12 +154,6 @@ def _load_chunk(
         valid = valid.with_columns(
             pseudonymise(valid[contract.personal[0]], rules.pii_key).alias(PSEUDONYM_COLUMN)
         )
-    files = pl.DataFrame(
-        {
-            DAY: [d.day for d in good_days for _ in d.files],
-            FILE: [str(p) for d in good_days for p in d.files],
-        }
-    ).with_columns(pl.col(DAY).str.to_date())
     lines = pl.concat([text.select(DAY, FILE), malformed.select(DAY, FILE)])
     read_per_file = files.join(
         lines.group_by(DAY, FILE).agg(pl.len().alias("rows_read")), on=[DAY, FILE], how="left"
@@ -161,13 +161,13 @@ def _load_chunk(
     _write(con, contract, good_days, read_per_file, valid, bad, summary)
 
 
-def _extract_days(days: list[Delivery], frames: list[pl.DataFrame]) -> pl.Series:
-    """The extract date of every row of `frames` (each day's files' frames, in order), made
-    once for the batch: a column added file by file costs more than the rest of the file."""
-    heights = pl.Series([frame.height for frame in frames], dtype=pl.UInt32)
-    files = [d.day for d in days for _ in d.files]
-    per_file = pl.DataFrame({DAY: files, "rows": heights}).filter(pl.col("rows") > 0)
-    return per_file.select(pl.col(DAY).str.to_date().repeat_by("rows").explode())[DAY]
+def _per_row(per_file: pl.Series, frames: list[pl.DataFrame]) -> pl.Series:
+    """`per_file` (a value for each file's frame in `frames`, in order) for every row of
+    those frames, made once for the batch: a column added file by file costs more than the
+    rest of the file."""
+    heights = pl.Series("rows", [frame.height for frame in frames], dtype=pl.UInt32)
+    repeated = per_file.to_frame().with_columns(heights).filter(pl.col("rows") > 0)
+    return repeated.select(pl.col(per_file.name).repeat_by("rows").explode()).to_series()
 
 
 def _write(
