@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from cchc.sources.text import fold
@@ -128,6 +129,11 @@ class SourceContract:
             if col.name == name:
                 return col
         raise KeyError(f"{self.name} has no column {name!r}")
+
+    @cached_property
+    def header_lookup(self) -> dict[str, str]:
+        """Folded header spelling → column name, built once: every file is matched to it."""
+        return {key: col.name for col in self.columns for key in col.header_keys()}
 
     @property
     def required(self) -> tuple[str, ...]:

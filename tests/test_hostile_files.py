@@ -264,6 +264,16 @@ def test_excel_trailing_comma_lines_and_blank_lines_are_not_rows(tmp_path):
     assert parsed.rows_read == 2
 
 
+def test_a_row_of_only_spaces_is_not_a_row(tmp_path):
+    """Every field present (Polars' own reader takes the file) but only spaces, one of them
+    non-breaking: blank, not a row to quarantine for its missing values."""
+    text = lines(good(1), " ,\u00a0, , , , , , ", good(2))
+    parsed = read_file(write(tmp_path / "a.csv", text), DOSSIERS)
+    assert parsed.valid["dossier_id"].to_list() == ["HS-1", "HS-2"]
+    assert parsed.quarantined.is_empty()
+    assert parsed.rows_read == 2
+
+
 def test_windows_1258_file_with_a_ragged_row_still_decodes(tmp_path):
     text = lines(good(1), good(2) + ",x")
     parsed = read_file(write(tmp_path / "a.csv", encode_cp1258(text)), DOSSIERS)

@@ -14,6 +14,10 @@ from cchc.sources.readers.headers import map_headers
 from cchc.sources.readers.raw_values import with_raw_values
 from cchc.sources.readers.rows import parse_rows
 
+MALFORMED_SCHEMA = {FILE: pl.String, ROW: pl.Int64, REASON: pl.String}
+#: Most files have no malformed line: one shared empty frame, not one built per file.
+NO_MALFORMED = pl.DataFrame(schema=MALFORMED_SCHEMA)
+
 
 @dataclass(frozen=True)
 class ParsedFile:
@@ -53,13 +57,17 @@ def read_text(path: Path, contract: SourceContract) -> TextFile:
         (pl.struct(extra).struct.json_encode() if extra else pl.lit(None, pl.String)).alias(EXTRA),
         *(pl.col(header).alias(canonical) for header, canonical in mapping.items()),
     )
-    malformed = pl.DataFrame(
-        {
-            FILE: [str(path)] * len(strings.malformed),
-            ROW: [n for n, _ in strings.malformed],
-            REASON: [r for _, r in strings.malformed],
-        },
-        schema={FILE: pl.String, ROW: pl.Int64, REASON: pl.String},
+    malformed = (
+        pl.DataFrame(
+            {
+                FILE: [str(path)] * len(strings.malformed),
+                ROW: [n for n, _ in strings.malformed],
+                REASON: [r for _, r in strings.malformed],
+            },
+            schema=MALFORMED_SCHEMA,
+        )
+        if strings.malformed
+        else NO_MALFORMED
     )
     return TextFile(rows, {canonical: header for header, canonical in mapping.items()}, malformed)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,8 @@ class Strings:
 
     rows: pl.DataFrame
     malformed: list[tuple[int, str]]
+    #: False when no row can be blank, so the file skips the blank-row filter.
+    may_have_blank_rows: bool = True
 
 
 def _frame(header: list[str], rows: list[tuple[int, list[str]]]) -> pl.DataFrame:
@@ -43,8 +46,9 @@ def _csv(raw: bytes) -> Strings:
     """Polars reads the file; where it refuses (stray quote, extra field, not UTF-8),
     repeats a header, or a row may be short (a NULL in the last column), the line reader
     decides row by row."""
+    data = utf8_nfc(raw)
     try:
-        df = pl.read_csv(utf8_nfc(raw), infer_schema=False)
+        df = pl.read_csv(data, infer_schema=False)
     except pl.exceptions.NoDataError as exc:
         raise ExtractError("the file is empty (no header line)") from exc
     except pl.exceptions.ComputeError:
@@ -53,7 +57,21 @@ def _csv(raw: bytes) -> Strings:
         return _csv_by_line(raw)  # names the duplicated column
     if df.width and df[df.columns[-1]].null_count():
         return _csv_by_line(raw)
-    return Strings(_numbered(df, 2), [])
+    return Strings(_numbered(df, 2), [], _may_have_blank_lines(data))
+
+
+#: A line without an ASCII letter or digit. Every line of a blank record (whitespace,
+#: commas and quotes; non-ASCII spaces are bytes ≥ 0x80 in UTF-8) is one; a line of real
+#: values almost never is.
+_NO_ALNUM_LINE = re.compile(rb"\n[^0-9A-Za-z\n]*\n")
+
+
+def _may_have_blank_lines(utf8: bytes) -> bool:
+    """Whether a data line of this CSV could be a blank row (a superset: when in doubt,
+    yes). One regex over the bytes costs less than the filter it spares."""
+    _, newline, data = utf8.rstrip(b"\r\n").partition(b"\n")
+    # between newlines: a pattern that starts with a literal is searched for that literal
+    return bool(newline) and _NO_ALNUM_LINE.search(b"\n" + data + b"\n") is not None
 
 
 def _numbered(df: pl.DataFrame, first: int) -> pl.DataFrame:
@@ -158,4 +176,6 @@ def read_strings(path: Path) -> Strings:
         raise ExtractError(
             short(f"{path}: cannot read file ({type(exc).__name__}; not a valid {suffix} file?)")
         ) from None
+    if not strings.may_have_blank_rows:
+        return strings
     return Strings(_drop_blank_rows(strings.rows), strings.malformed)

@@ -16,7 +16,7 @@ from cchc.sources.text import fold
 def map_headers(df: pl.DataFrame, contract: SourceContract, path: Path) -> dict[str, str]:
     """Return {file header: canonical name}; fail naming the file and any missing column,
     or two headers that mean the same column (which one holds the value is unknowable)."""
-    by_key = {key: col.name for col in contract.columns for key in col.header_keys()}
+    by_key = contract.header_lookup
     mapping: dict[str, str] = {}
     for header in df.columns:
         if header == ROW:
