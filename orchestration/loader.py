@@ -5,7 +5,6 @@ pseudonymise, then replace each day atomically. Rows read = loaded + quarantined
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -13,21 +12,17 @@ import duckdb
 import polars as pl
 
 from cchc.orchestration.changes import loaded_fingerprints
+from cchc.orchestration.read_ahead import LandingReader, delivery_bytes
 from cchc.orchestration.warehouse import PSEUDONYM_COLUMN, ensure_schema, raw_columns
 from cchc.sources.contracts import SourceContract
 from cchc.sources.landing import Delivery
 from cchc.sources.readers.columns import EXTRACT_DAY, FILE, RAW, REASON, ROW
 from cchc.sources.readers.errors import ExtractError
-from cchc.sources.readers.files import TextFile, read_text
 from cchc.sources.readers.personal import pseudonymise, without_personal
 from cchc.sources.readers.raw_values import with_raw_values
 from cchc.sources.readers.rows import flag_duplicates, parse_rows, unknown_codes
 
 DAY = EXTRACT_DAY
-#: Files are read in parallel: the Polars and fastexcel readers release the GIL, and with
-#: thousands of small files a thread often waits on Polars' own pool: four threads keep both
-#: cores busier than two.
-READER_THREADS = 4
 #: Landing bytes parsed per batch (about 1 M dossier rows): bounds memory on long backfills.
 CHUNK_BYTES = 256 * 1024 * 1024
 
@@ -63,20 +58,18 @@ def _known_codes(con: duckdb.DuckDBPyConnection, contract: SourceContract) -> di
     return out
 
 
-def _read_day(delivery: Delivery, contract: SourceContract) -> list[TextFile]:
-    return [read_text(p, contract) for p in delivery.files]
-
-
 def load_deliveries(
     con: duckdb.DuckDBPyConnection,
     contract: SourceContract,
     batch: list[Delivery],
     rules: RowRules,
     progress: Callable[[LoadSummary, int], None] | None = None,
+    reader: LandingReader | None = None,
 ) -> LoadSummary:
     """Load the deliveries whose fingerprint differs from what was loaded; see module doc.
 
-    `progress(summary so far, days to load)` is called between batches of a long load."""
+    `progress(summary so far, days to load)` is called between batches of a long load;
+    `reader` is the run's, which may have read the files ahead (else one of its own)."""
     ensure_schema(con)
     summary = LoadSummary()
     loaded = loaded_fingerprints(con)
@@ -87,10 +80,16 @@ def load_deliveries(
         else:
             todo.append(delivery)
     chunks = list(_chunks(todo))
-    for i, chunk in enumerate(chunks):
-        _load_chunk(con, contract, chunk, rules, summary)
-        if progress and i < len(chunks) - 1:
-            progress(summary, len(todo))
+    own = reader is None
+    files = LandingReader(ahead_bytes=0) if reader is None else reader
+    try:
+        for i, chunk in enumerate(chunks):
+            _load_chunk(con, contract, chunk, rules, summary, files)
+            if progress and i < len(chunks) - 1:
+                progress(summary, len(todo))
+    finally:
+        if own:
+            files.close()
     return summary
 
 
@@ -101,7 +100,7 @@ def _chunks(todo: list[Delivery]) -> Iterator[list[Delivery]]:
     size = 0
     for delivery in todo:
         chunk.append(delivery)
-        size += sum(p.stat().st_size for p in delivery.files)
+        size += delivery_bytes(delivery)
         if size >= CHUNK_BYTES:
             yield chunk
             chunk, size = [], 0
@@ -115,12 +114,12 @@ def _load_chunk(
     todo: list[Delivery],
     rules: RowRules,
     summary: LoadSummary,
+    reader: LandingReader,
 ) -> None:
     texts: list[pl.DataFrame] = []
     broken: list[pl.DataFrame] = []
     headers, good_days = {}, []
-    with ThreadPoolExecutor(max_workers=READER_THREADS) as pool:
-        reads = [pool.submit(_read_day, d, contract) for d in todo]
+    reads = [reader.read(contract, d) for d in todo]
     for delivery, read in zip(todo, reads, strict=True):
         try:
             day_files = read.result()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,11 +12,12 @@ import dagster as dg
 from pydantic import PrivateAttr
 
 from cchc.orchestration.loader import RowRules
+from cchc.orchestration.read_ahead import LandingReader
 from cchc.orchestration.settings import PII_KEY_VAR, POSTGRES_URL_VAR, Settings
 from cchc.quality.suites import Suite
 from cchc.quality.validate import SuiteResult, Validator
-from cchc.sources.contracts import CONTRACTS, LOCAL_TZ
-from cchc.sources.landing import LandingScan, scan
+from cchc.sources.contracts import CONTRACTS, LOCAL_TZ, SourceContract
+from cchc.sources.landing import Delivery, LandingScan, scan
 
 
 class LandingZone(dg.ConfigurableResource):
@@ -33,9 +35,24 @@ class LandingZone(dg.ConfigurableResource):
     max_quarantine_ratio: float = 0.01
 
     _scanned: LandingScan | None = PrivateAttr(default=None)
+    _reader: LandingReader | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._scanned = None
+        self._reader = None
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._reader is not None:
+            self._reader.close()
+
+    def reader(
+        self, plan: Callable[[], Sequence[tuple[SourceContract, Delivery]]]
+    ) -> LandingReader:
+        """The run's reader of landing files, made by the first loading step from `plan`
+        (what the run's loading steps will read, in their order), which it reads ahead."""
+        if self._reader is None:
+            self._reader = LandingReader(plan())
+        return self._reader
 
     @property
     def key(self) -> bytes:

@@ -3,12 +3,18 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from cchc.orchestration.changes import loaded_fingerprints
 from cchc.orchestration.constants import OWNERS
 from cchc.orchestration.defs.raw.scan import SCAN_KEY
 from cchc.orchestration.loader import LoadSummary, load_deliveries
 from cchc.orchestration.resources import LandingZone
-from cchc.orchestration.warehouse import one_row
+from cchc.orchestration.warehouse import ensure_schema, one_row
 from cchc.sources.contracts import CONTRACTS, REFERENCE_SOURCES, SourceContract
+from cchc.sources.landing import Delivery
+
+#: Executors that run every step of a run in one process: the job's own and the one
+#: `execute_in_process` (`cchc run`) puts in its place.
+ONE_PROCESS_EXECUTORS = {dg.in_process_executor.name, "execute_in_process_executor"}
 
 
 def _reference_deps(contract: SourceContract) -> list[dg.AssetDep]:
@@ -22,6 +28,34 @@ def _reference_deps(contract: SourceContract) -> list[dg.AssetDep]:
     return [
         dg.AssetDep(dg.AssetKey(["raw", ref]), partition_mapping=dg.AllPartitionMapping())
         for ref in REFERENCE_SOURCES
+    ]
+
+
+def _step_order(context: dg.AssetExecutionContext) -> list[str]:
+    """The sources this run loads in this process, in the order their steps run: reference
+    sources first, then the others by name (the in-process executor's order; another order
+    loses only the overlap). Under another executor each step is its own process: only its
+    own source."""
+    own = context.asset_key.path[-1]
+    if context.job_def.executor_def.name not in ONE_PROCESS_EXECUTORS:
+        return [own]
+    selected = context.run.asset_selection
+    names = [s for s in CONTRACTS if selected is None or dg.AssetKey(["raw", s]) in selected]
+    return sorted(names, key=lambda s: (s not in REFERENCE_SOURCES, s))
+
+
+def _read_plan(
+    context: dg.AssetExecutionContext, landing: LandingZone, loaded: dict[str, str]
+) -> list[tuple[SourceContract, Delivery]]:
+    """What this run's loading steps will read: the days of the range not loaded as they
+    are now, source by source in step order."""
+    found = landing.scan().deliveries
+    days = set(context.partition_keys)
+    return [
+        (CONTRACTS[name], delivery)
+        for name in _step_order(context)
+        for day, delivery in sorted(found.get(name, {}).items())
+        if day in days and loaded.get(f"{name}/{day}") != delivery.fingerprint
     ]
 
 
@@ -57,7 +91,9 @@ def build_raw_asset(
             )
 
         with duckdb.get_connection() as con:
-            summary = load_deliveries(con, contract, batch, landing.row_rules, progress)
+            ensure_schema(con)
+            reader = landing.reader(lambda: _read_plan(context, landing, loaded_fingerprints(con)))
+            summary = load_deliveries(con, contract, batch, landing.row_rules, progress, reader)
             (table_rows,) = one_row(con, f"select count(*) from raw.{contract.name}")
         metadata = {
             "dagster/row_count": table_rows,
