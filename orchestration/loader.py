@@ -80,15 +80,14 @@ def load_deliveries(
         else:
             todo.append(delivery)
     chunks = list(_chunks(todo))
-    own = reader is None
-    files = LandingReader(ahead_bytes=0) if reader is None else reader
+    files = reader if reader is not None else LandingReader()
     try:
         for i, chunk in enumerate(chunks):
             _load_chunk(con, contract, chunk, rules, summary, files)
             if progress and i < len(chunks) - 1:
                 progress(summary, len(todo))
     finally:
-        if own:
+        if files is not reader:  # the run's reader is closed with the run
             files.close()
     return summary
 
