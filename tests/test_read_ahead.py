@@ -5,12 +5,15 @@ import time
 from datetime import date
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
+from cchc.orchestration.definitions import JOB_NAME, build_definitions
+from cchc.orchestration.partitions import range_tags
 from cchc.orchestration.read_ahead import LandingReader, delivery_bytes, read_day
 from cchc.sources.contracts import CONTRACTS
 from cchc.sources.landing import Delivery, scan
-from tests.landing_files import dossier, drop
+from tests.landing_files import AGENCY, PROCEDURE, dossier, drop
 
 DOSSIERS = CONTRACTS["dossiers"]
 
@@ -107,3 +110,29 @@ def test_without_a_plan_nothing_is_read_until_asked(four_days):
         assert recorder.days == ["2026-01-03"]
     finally:
         reader.close()
+
+
+def test_a_run_reads_its_sources_ahead_in_the_order_its_steps_run(env):
+    """`execute_in_process` (as `cchc run`) runs every step in one process: the first loading
+    step plans every source of the run, reference sources first."""
+    drop(env.landing_dir, "dossiers", "2026-01-05", [dossier(1)])
+    drop(env.landing_dir, "agencies", "2026-01-06", [AGENCY])
+    drop(env.landing_dir, "procedures", "2026-01-06", [PROCEDURE])
+    drop(env.landing_dir, "dossiers", "2026-01-06", [dossier(2, 6)])
+    instance = dg.DagsterInstance.ephemeral()
+    job = build_definitions(env).resolve_job_def(JOB_NAME)
+    result = job.execute_in_process(
+        instance=instance,
+        asset_selection=[dg.AssetKey(["raw", s]) for s in ("dossiers", "agencies", "procedures")],
+        tags=range_tags("2026-01-05", "2026-01-06"),
+        raise_on_error=False,
+    )
+    assert result.success
+    planned = [
+        entry.user_message
+        for entry in instance.all_logs(result.run_id)
+        if entry.user_message.startswith("Reading ahead")
+    ]
+    assert planned == [
+        "Reading ahead the 4 deliveries to load: agencies, procedures, dossiers, in order"
+    ]

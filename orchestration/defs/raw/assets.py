@@ -51,12 +51,16 @@ def _read_plan(
     are now, source by source in step order."""
     found = landing.scan().deliveries
     days = set(context.partition_keys)
-    return [
+    plan = [
         (CONTRACTS[name], delivery)
         for name in _step_order(context)
         for day, delivery in sorted(found.get(name, {}).items())
         if day in days and loaded.get(f"{name}/{day}") != delivery.fingerprint
     ]
+    if plan:
+        sources = ", ".join(dict.fromkeys(contract.name for contract, _ in plan))
+        context.log.info(f"Reading ahead the {len(plan)} deliveries to load: {sources}, in order")
+    return plan
 
 
 def build_raw_asset(
