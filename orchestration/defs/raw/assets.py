@@ -3,7 +3,7 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from cchc.orchestration.changes import loaded_fingerprints
+from cchc.orchestration.changes import changed_deliveries, loaded_fingerprints
 from cchc.orchestration.constants import OWNERS
 from cchc.orchestration.defs.raw.scan import SCAN_KEY
 from cchc.orchestration.loader import LoadSummary, load_deliveries
@@ -49,13 +49,14 @@ def _read_plan(
 ) -> list[tuple[SourceContract, Delivery]]:
     """What this run's loading steps will read: the days of the range not loaded as they
     are now, source by source in step order."""
-    found = landing.scan().deliveries
+    found = landing.scan()
+    changed, _ = changed_deliveries(found, loaded)
     days = set(context.partition_keys)
     plan = [
-        (CONTRACTS[name], delivery)
+        (CONTRACTS[name], found.deliveries[name][day])
         for name in _step_order(context)
-        for day, delivery in sorted(found.get(name, {}).items())
-        if day in days and loaded.get(f"{name}/{day}") != delivery.fingerprint
+        for day in sorted(changed.get(name, []))
+        if day in days
     ]
     if plan:
         sources = ", ".join(dict.fromkeys(contract.name for contract, _ in plan))
