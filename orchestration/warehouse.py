@@ -61,6 +61,14 @@ comment on column audit.publish_log.checks_failed is
     'Warning checks that failed in the run (a failed blocking check never publishes).';
 comment on column audit.publish_log.accepted is
     'Gate items a person let through since the previous publish: who, what and why.';
+create table if not exists audit.dbt_builds (
+    build_no integer primary key, started_at timestamp with time zone,
+    published_at timestamp with time zone
+);
+comment on table audit.dbt_builds is
+    'One row per dbt invocation, numbered in order; staging rows carry the number (_build_no).';
+comment on column audit.dbt_builds.published_at is
+    'When a snapshot built from this build was published: every blocking check had passed.';
 create table if not exists audit.deliveries (
     source varchar, extract_date date, fingerprint varchar, files bigint, loaded_at timestamp,
     primary key (source, extract_date)

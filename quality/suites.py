@@ -37,16 +37,66 @@ class Suite:
     def check_name(self) -> str:
         return self.name
 
+    @property
+    def problems_only(self) -> bool:
+        """The query returns only rows in breach (none when all is well)."""
+        return isinstance(self.expectations, NoRows)
 
-def _not_null_unique(columns: tuple[str, ...]) -> Callable[[Any, float], list]:
-    def build(e, _ratio):
-        out = []
-        for col in columns:
-            out += [e.ExpectColumnValuesToNotBeNull(column=col)]
-        out.append(e.ExpectColumnValuesToBeUnique(column=columns[0]))
-        return out
 
-    return build
+#: The newest build published: every blocking check had passed on the rows it had written
+#: and on all before it (-1 before the first publish). See dbt macros/build_number.sql.
+PUBLISHED_BUILD = (
+    "(select coalesce(max(build_no), -1) from audit.dbt_builds where published_at is not null)"
+)
+
+
+#: How a `since_publish` key check says what it reads.
+SINCE_PUBLISH = " Reads the rows written since the last publish, with every row sharing their ids."
+
+
+def _key_problems(
+    table: str, key: str, required: tuple[str, ...] = (), since_publish: bool = False
+) -> str:
+    """One row per problem with `table`'s key, none when all is well: a key held by more
+    than one row (with how many), or a row missing its key or a required column (naming
+    which).
+
+    `since_publish` (the incremental staging models, whose rows carry the build that wrote
+    them): only the rows written since the last publish, and the keys they hold across the
+    whole table — a duplicate needs a row written since, the rows before were all checked
+    when their snapshot was published, and until a snapshot is published again the rows
+    stay in scope, so a key found duplicated blocks every night until it is fixed. A
+    nightly's few thousand keys take ≈ 0.4 s against 10 M dossiers, not ≈ 2 s. When every
+    row is newer than the last publish (the first build, a full refresh) the whole table is
+    grouped once instead of probed key by key."""
+    columns = (key, *required)
+    missing = ", ".join(f"case when {c} is null then '{c}' end" for c in columns)
+    newer = f"coalesce(_build_no, 0) > {PUBLISHED_BUILD}" if since_publish else "true"
+    return f"""
+select * from (
+with checked as (
+    select * from {table} where {newer}
+),
+all_checked as (
+    select count(*) = (select count(*) from checked) as yes from {table}
+),
+duplicated as (
+    select {key}, count(*) as copies from {table}
+    where {key} is not null and (select yes from all_checked)
+    group by {key} having count(*) > 1
+    union all
+    select {key}, count(*) from {table}
+    where {key} in (select {key} from checked where not (select yes from all_checked))
+    group by {key} having count(*) > 1
+)
+select cast({key} as varchar) || ': ' || copies || ' rows' as key_problem from duplicated
+union all
+select coalesce(cast({key} as varchar), 'a row') || ': ' || concat_ws(', ', {missing})
+    || ' missing'
+from checked
+where {" or ".join(f"{c} is null" for c in columns)}
+) as problems
+"""
 
 
 def _rates(columns: tuple[str, ...]) -> Callable[[Any, float], list]:
@@ -65,10 +115,16 @@ def _pairs_equal(pairs: tuple[tuple[str, str], ...]) -> Callable[[Any, float], l
     ]
 
 
-def _unresolved_codes(column: str) -> Callable[[Any, float], list]:
-    # the query returns only unresolved rows, so the failing codes (with the row citing
-    # them) show up as samples in the check and the run summary
-    return lambda e, _r: [e.ExpectColumnValuesToBeNull(column=column)]
+@dataclass(frozen=True)
+class NoRows:
+    """The expectation of a query returning only the rows in breach (an unresolved code
+    with the row citing it, a duplicated key…): `column` is null on every row, i.e. there
+    are none, and those there are show up as samples in the check and the run summary."""
+
+    column: str
+
+    def __call__(self, e: Any, _ratio: float) -> list:
+        return [e.ExpectColumnValuesToBeNull(column=self.column)]
 
 
 #: One row per agency whose successor chain is broken (GX wants a query that starts with
@@ -150,10 +206,10 @@ SUITES: list[Suite] = [
     Suite(
         name="ids",
         asset=_stg("stg_agencies"),
-        query="select * from staging.stg_agencies",
+        query=_key_problems("staging.stg_agencies", "agency_code"),
         blocking=True,
         description="Agency codes unique and present.",
-        expectations=_not_null_unique(("agency_code",)),
+        expectations=NoRows("key_problem"),
     ),
     Suite(
         name="successor_chains",
@@ -161,25 +217,28 @@ SUITES: list[Suite] = [
         query=SUCCESSOR_PROBLEMS,
         blocking=True,
         description="Successor codes name a known agency, never the agency itself, and never loop.",
-        expectations=_unresolved_codes("successor_problem"),
+        expectations=NoRows("successor_problem"),
     ),
     Suite(
         name="ids",
         asset=_stg("stg_procedures"),
-        query="select * from staging.stg_procedures",
+        query=_key_problems("staging.stg_procedures", "procedure_code"),
         blocking=True,
         description="Procedure codes unique and present.",
-        expectations=_not_null_unique(("procedure_code",)),
+        expectations=NoRows("key_problem"),
     ),
     Suite(
         name="ids",
         asset=_stg("stg_dossiers"),
-        query="select * from staging.stg_dossiers",
-        blocking=True,
-        description="Dossier ids unique; required fields present.",
-        expectations=_not_null_unique(
-            ("dossier_id", "procedure_code", "agency_code", "received_at", "due_at", "status")
+        query=_key_problems(
+            "staging.stg_dossiers",
+            "dossier_id",
+            ("procedure_code", "agency_code", "received_at", "due_at", "status"),
+            since_publish=True,
         ),
+        blocking=True,
+        description="Dossier ids unique; required fields present." + SINCE_PUBLISH,
+        expectations=NoRows("key_problem"),
     ),
     Suite(
         name="date_order_and_amounts",
@@ -205,7 +264,7 @@ SUITES: list[Suite] = [
         " from staging.stg_dossiers d anti join staging.stg_agencies a using (agency_code)",
         blocking=True,
         description="Every dossier's agency code is a known agency.",
-        expectations=_unresolved_codes("unresolved_agency_code"),
+        expectations=NoRows("unresolved_agency_code"),
     ),
     Suite(
         name="procedure_codes_resolve",
@@ -215,15 +274,17 @@ SUITES: list[Suite] = [
         " from staging.stg_dossiers d anti join staging.stg_procedures p using (procedure_code)",
         blocking=True,
         description="Every dossier's procedure code is a known procedure.",
-        expectations=_unresolved_codes("unresolved_procedure_code"),
+        expectations=NoRows("unresolved_procedure_code"),
     ),
     Suite(
         name="ids",
         asset=_stg("stg_documents"),
-        query="select * from staging.stg_documents",
+        query=_key_problems(
+            "staging.stg_documents", "document_id", ("agency_code", "issued_at"), since_publish=True
+        ),
         blocking=True,
-        description="Document ids unique; agency present.",
-        expectations=_not_null_unique(("document_id", "agency_code", "issued_at")),
+        description="Document ids unique; agency present." + SINCE_PUBLISH,
+        expectations=NoRows("key_problem"),
     ),
     Suite(
         name="agency_codes_resolve",
@@ -233,7 +294,7 @@ SUITES: list[Suite] = [
         " from staging.stg_documents d anti join staging.stg_agencies a using (agency_code)",
         blocking=True,
         description="Every document's agency code is a known agency.",
-        expectations=_unresolved_codes("unresolved_agency_code"),
+        expectations=NoRows("unresolved_agency_code"),
     ),
     Suite(
         name="counts",
@@ -254,18 +315,28 @@ SUITES: list[Suite] = [
     Suite(
         name="ids",
         asset=_stg("stg_payments"),
-        query="select * from staging.stg_payments",
+        query=_key_problems(
+            "staging.stg_payments",
+            "payment_id",
+            ("project_code", "paid_at", "plan_year"),
+            since_publish=True,
+        ),
         blocking=True,
-        description="Payment ids unique; project and date present.",
-        expectations=_not_null_unique(("payment_id", "project_code", "paid_at", "plan_year")),
+        description="Payment ids unique; project and date present." + SINCE_PUBLISH,
+        expectations=NoRows("key_problem"),
     ),
     Suite(
         name="ids",
         asset=_stg("stg_work_records"),
-        query="select * from staging.stg_work_records",
+        query=_key_problems(
+            "staging.stg_work_records",
+            "record_id",
+            ("agency_code", "opened_at"),
+            since_publish=True,
+        ),
         blocking=True,
-        description="Work record ids unique; agency and date present.",
-        expectations=_not_null_unique(("record_id", "agency_code", "opened_at")),
+        description="Work record ids unique; agency and date present." + SINCE_PUBLISH,
+        expectations=NoRows("key_problem"),
     ),
     Suite(
         name="agency_codes_resolve",
@@ -275,7 +346,7 @@ SUITES: list[Suite] = [
         " from staging.stg_work_records w anti join staging.stg_agencies a using (agency_code)",
         blocking=True,
         description="Every work record's agency code is a known agency.",
-        expectations=_unresolved_codes("unresolved_agency_code"),
+        expectations=NoRows("unresolved_agency_code"),
     ),
     Suite(
         name="counts",
@@ -297,15 +368,15 @@ SUITES: list[Suite] = [
         " from staging.stg_surveys s anti join staging.stg_agencies a using (agency_code)",
         blocking=True,
         description="Every survey row's agency code is a known agency.",
-        expectations=_unresolved_codes("unresolved_agency_code"),
+        expectations=NoRows("unresolved_agency_code"),
     ),
     Suite(
         name="ids",
         asset=_mart("dim_agency"),
-        query="select * from marts.dim_agency",
+        query=_key_problems("marts.dim_agency", "agency_code", ("current_agency_code",)),
         blocking=True,
         description="One row per agency code; every unit maps to a current unit.",
-        expectations=_not_null_unique(("agency_code", "current_agency_code")),
+        expectations=NoRows("key_problem"),
     ),
     Suite(
         name="rates_and_counts",

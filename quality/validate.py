@@ -74,13 +74,21 @@ def validate(
     import great_expectations as gx
 
     context = context or _context()
-    source = context.data_sources.add_sql(
-        name="warehouse",
-        connection_string=connection_string(database),
-        create_temp_table=False,
-    )
+    # GX runs a suite's query three times (its columns, its row count, the expectation). A
+    # query returning only the rows in breach is usually empty, but a grouping over the
+    # whole table before it can say so: run it once into a temporary table (DuckDB keeps
+    # those in memory, beside the read-only warehouse) and let GX read that.
+    sources = {
+        problems_only: context.data_sources.add_sql(
+            name=f"warehouse_{problems_only}",
+            connection_string=connection_string(database),
+            create_temp_table=problems_only,
+        )
+        for problems_only in (False, True)
+    }
     results = []
     for i, suite in enumerate(suites):
+        source = sources[suite.problems_only]
         asset = source.add_query_asset(name=f"q{i}_{suite.name}", query=suite.query)
         batch = asset.add_batch_definition_whole_table("all").get_batch()
         expectations = suite.expectations(gx.expectations, max_quarantine_ratio)

@@ -48,6 +48,16 @@ def publish_log(settings) -> list[tuple]:
         ).fetchall()
 
 
+def published_builds(settings) -> list[bool]:
+    """For each dbt build, oldest first: was a snapshot published from it (the staging key
+    checks read only rows written after the newest one that was)."""
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select published_at is not null from audit.dbt_builds order by build_no"
+        ).fetchall()
+    return [published for (published,) in rows]
+
+
 def no_personal_data_stored(settings, values: list[str]) -> None:
     """No value in any text column of any schema of the working warehouse, nor anywhere in
     the Dagster instance's storage files."""
@@ -90,6 +100,7 @@ def test_blocked_day_stays_blocked_until_redelivered(province, capsys):
     assert cli.main(["run"]) == 1
     assert f"dossiers/{BAD_DAY}: 2 of 2 rows quarantined" in capsys.readouterr().err
     assert digest(province.published) == before
+    assert published_builds(province) == [True, False, False]
     no_personal_data_stored(province, ["Đỗ Thị Mai", "033091234500", "033091234501"])
     # a killed publish left a half snapshot and a temporary link: the next publish cleans
     leftover = province.published_dir / SNAPSHOTS / ".tmp-20260101T000000-dead"
@@ -121,6 +132,7 @@ def test_blocked_day_stays_blocked_until_redelivered(province, capsys):
     assert digest(province.published) != before
     assert not leftover.exists() and not (province.published_dir / ".tmp-current").exists()
     assert len(publish_log(province)) == 2
+    assert published_builds(province) == [True, False, False, True]
     # rollback: the previous snapshot is current again, and the history says who and why
     first = sorted((province.published_dir / SNAPSHOTS).iterdir())[0]
     assert cli.main(["rollback", "--by", "An", "--reason", "số liệu sai"]) == 0

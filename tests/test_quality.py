@@ -7,6 +7,7 @@ import duckdb
 import pytest
 
 from cchc.orchestration.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from cchc.orchestration.warehouse import ensure_schema
 from cchc.quality import gx_duckdb
 from cchc.quality.suites import SUITES
 from cchc.quality.validate import Validator, connection_string, validate
@@ -97,3 +98,83 @@ def test_dbt_project_parses_without_warnings():
         ],
         check=True,
     )
+
+
+DOSSIER_IDS = next(s for s in SUITES if s.asset == ("staging", "stg_dossiers") and s.name == "ids")
+
+
+def _staged_dossiers(path: Path, rows: list[tuple], builds: int, published: int | None) -> Path:
+    """A warehouse whose stg_dossiers holds `rows` (dossier_id, agency_code, status,
+    _build_no), after `builds` dbt builds of which build `published` was published."""
+    with duckdb.connect(str(path)) as con:
+        ensure_schema(con)
+        con.execute("create schema staging")
+        con.execute(
+            "create table staging.stg_dossiers (dossier_id varchar, procedure_code varchar,"
+            " agency_code varchar, received_at timestamp, due_at timestamp, status varchar,"
+            " _build_no integer)"
+        )
+        con.executemany(
+            "insert into staging.stg_dossiers values"
+            " (?, 'P1', ?, timestamp '2026-01-05', timestamp '2026-01-09', ?, ?)",
+            rows,
+        )
+        con.execute(
+            "insert into audit.dbt_builds select range, now(),"
+            " case when range = ? then now() end from range(1, ? + 1)",
+            [published, builds],
+        )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("rows", "builds", "published", "problems"),
+    [
+        pytest.param(
+            [("HS-1", "A", "done", 1), ("HS-2", None, "done", 1), ("HS-1", "A", "open", 2)],
+            2,
+            1,
+            ["HS-1: 2 rows"],
+            id="a row written since the publish duplicates a key published before",
+        ),
+        pytest.param(
+            [("HS-1", "A", "done", 1), ("HS-2", None, "done", 1), ("HS-3", "A", None, 2)],
+            3,
+            1,
+            ["HS-3: status missing"],
+            id="two builds later, nothing published since: the row is still checked",
+        ),
+        pytest.param(
+            [("HS-1", "A", "done", 2), ("HS-2", None, "done", 2), ("HS-1", "A", "open", 2)],
+            2,
+            1,
+            ["HS-1: 2 rows", "HS-2: agency_code missing"],
+            id="a full refresh rewrote every row: all are checked",
+        ),
+        pytest.param(
+            [("HS-1", "A", "done", None), ("HS-1", None, "done", None), (None, "A", "done", 1)],
+            1,
+            None,
+            ["HS-1: 2 rows", "HS-1: agency_code missing", "a row: dossier_id missing"],
+            id="rows written before builds were numbered, nothing published: all checked",
+        ),
+        pytest.param(
+            [("HS-1", "A", "done", 1), ("HS-2", None, "done", 1), ("HS-3", "A", "open", 2)],
+            2,
+            1,
+            [],
+            id="only clean rows since the publish",
+        ),
+    ],
+)
+def test_key_check_reads_the_rows_written_since_the_last_publish(
+    tmp_path, rows, builds, published, problems
+):
+    """Known answers: HS-2's missing agency was in a published build (a state every
+    blocking check had passed, here made up) and is not reported again; whatever was written
+    since is, with the keys it duplicates across the whole table. Fails if the check reads
+    only the newest build, or ignores the scope."""
+    database = _staged_dossiers(tmp_path / "w.duckdb", rows, builds, published)
+    (result,) = validate(database, [DOSSIER_IDS], 0.01)
+    assert result.success == (not problems)
+    assert sorted(f for failure in result.failures for f in failure["sample"]) == problems

@@ -41,5 +41,8 @@ select
     updated_at,
     -- lineage: the delivery this version came from (drives the incremental build)
     _extract_date,
-    _loaded_at
+    _loaded_at,
+    -- the build that wrote the row: the key checks read the rows written since the last
+    -- publish
+    {{ this_build() }} as _build_no
 from latest
