@@ -178,3 +178,26 @@ def test_key_check_reads_the_rows_written_since_the_last_publish(
     (result,) = validate(database, [DOSSIER_IDS], 0.01)
     assert result.success == (not problems)
     assert sorted(f for failure in result.failures for f in failure["sample"]) == problems
+
+
+def test_row_rules_read_the_rows_written_since_the_last_publish(tmp_path):
+    """HS-1 (completed before received) is in the published build and is not reported
+    again; HS-2, written since, is, for its negative fee. Fails if the rule reads every row
+    (two failures) or none."""
+    database = tmp_path / "w.duckdb"
+    with duckdb.connect(str(database)) as con:
+        ensure_schema(con)
+        con.execute("create schema staging")
+        con.execute(
+            "create table staging.stg_dossiers as select * from (values"
+            " ('HS-1', date '2026-01-05', date '2026-01-04', 0, 1),"
+            " ('HS-2', date '2026-01-05', date '2026-01-06', -1, 2))"
+            " as t(dossier_id, received_at, completed_at, fee_amount, _build_no)"
+        )
+        con.execute("insert into audit.dbt_builds values (1, now(), now()), (2, now(), null)")
+    rules = next(
+        s for s in SUITES if s.asset == ("staging", "stg_dossiers") and s.name.startswith("date")
+    )
+    (result,) = validate(database, [rules], 0.01)
+    assert not result.success
+    assert [(f["column"], f["sample"]) for f in result.failures] == [("fee_amount", ["-1"])]
