@@ -38,6 +38,17 @@ class Suite:
         return self.name
 
     @property
+    def since_publish(self) -> bool:
+        """Reads the rows written since the last publish: the publish that follows must
+        have seen it pass to move that mark (orchestration/publishing/snapshot.py)."""
+        return PUBLISHED_BUILD in self.query
+
+    @property
+    def name_in_run(self) -> str:
+        """How a run's outcome names the check: asset path, then check name."""
+        return f"{'/'.join(self.asset)}:{self.check_name}"
+
+    @property
     def problems_only(self) -> bool:
         """The query returns only rows in breach (none when all is well)."""
         return isinstance(self.expectations, NoRows)

@@ -14,10 +14,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
 from cchc.orchestration import cli
+from cchc.orchestration.definitions import JOB_NAME, build_definitions
+from cchc.orchestration.instance import get_instance
 from cchc.orchestration.publishing.snapshot import CURRENT, SNAPSHOTS
 from cchc.orchestration.warehouse import one_row
 from cchc.quality.suites import SUITES
@@ -143,6 +146,21 @@ def test_blocked_day_stays_blocked_until_redelivered(province, capsys):
         ).fetchone()
     assert note == f"rollback to {first.name} by An: số liệu sai"
     assert cli.main(["rollback", "--by", "An", "--reason", "x"]) == 2  # nothing earlier
+
+
+def test_a_publish_without_the_row_checks_leaves_their_rows_in_scope(province):
+    """A blocked night, then `publish/snapshot` materialized alone (from the UI, say): it
+    publishes, but the rows the blocked night wrote were never checked, so the build stays
+    unmarked and the next run's checks still read them. Fails if any publish marks it."""
+    drop(province.landing_dir, "dossiers", BAD_DAY, unusable_dossiers())
+    assert cli.main(["run"]) == 1
+    assert published_builds(province) == [True, False]
+    job = build_definitions(province).resolve_job_def(JOB_NAME)
+    result = job.execute_in_process(
+        instance=get_instance(province), asset_selection=[dg.AssetKey(["publish", "snapshot"])]
+    )
+    assert result.success and len(publish_log(province)) == 2
+    assert published_builds(province) == [True, False]
 
 
 def test_skipped_deliveries_block_until_accepted_and_the_log_says_who(province, capsys, tmp_path):

@@ -12,6 +12,7 @@ from cchc.orchestration.outcomes import read_events
 from cchc.orchestration.publishing.postgres import publish_postgres
 from cchc.orchestration.publishing.snapshot import publish, published_tables
 from cchc.orchestration.resources import PublishTarget
+from cchc.quality.suites import SUITES
 
 
 def build_snapshot_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
@@ -44,6 +45,7 @@ def build_snapshot_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
                 description="Blocking checks failed; the published snapshot is unchanged: "
                 + ", ".join(blocking)
             )
+        names = {c.name for c in passed}
         result = publish(
             Path(duckdb.database),
             Path(target.published),
@@ -51,6 +53,7 @@ def build_snapshot_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
             len(passed),
             len(warned),
             keep=target.keep_snapshots,
+            rows_checked=all(s.name_in_run in names for s in SUITES if s.since_publish),
         )
         if target.postgres_url:
             try:
