@@ -48,6 +48,11 @@ def plain_cause(message: str) -> str:
     return short(text)
 
 
+def check_outcome_name(asset_key: dg.AssetKey, check_name: str) -> str:
+    """How a run's outcome names a check: asset path, then check name."""
+    return f"{asset_key.to_user_string()}:{check_name}"
+
+
 def read_events(events: Iterable[dg.DagsterEvent]) -> RunReport:
     """Check evaluations (latest per check) and step failures of a run, in order."""
     report = RunReport()
@@ -56,7 +61,7 @@ def read_events(events: Iterable[dg.DagsterEvent]) -> RunReport:
         if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.asset_check_evaluation_data
             failures = evaluation.metadata.get("failures")
-            name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+            name = check_outcome_name(evaluation.asset_key, evaluation.check_name)
             latest[name] = CheckOutcome(
                 name,
                 evaluation.passed,

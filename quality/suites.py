@@ -44,11 +44,6 @@ class Suite:
         return PUBLISHED_BUILD in self.query
 
     @property
-    def name_in_run(self) -> str:
-        """How a run's outcome names the check: asset path, then check name."""
-        return f"{'/'.join(self.asset)}:{self.check_name}"
-
-    @property
     def problems_only(self) -> bool:
         """The query returns only rows in breach (none when all is well)."""
         return isinstance(self.expectations, NoRows)
@@ -80,7 +75,7 @@ def _key_problems(
     whole table — a duplicate needs a row written since, the rows before were all checked
     when their snapshot was published, and until a snapshot is published again the rows
     stay in scope, so a key found duplicated blocks every night until it is fixed. A
-    nightly's few thousand keys take ≈ 0.4 s against 10 M dossiers, not ≈ 2 s. When every
+    nightly's few thousand keys take ≈ 0.03 s against 10 M dossiers, not ≈ 2 s. When every
     row is newer than the last publish (the first build, a full refresh) the whole table is
     grouped once instead of probed key by key."""
     columns = (key, *required)

@@ -8,7 +8,7 @@ from dagster_duckdb import DuckDBResource
 
 from cchc.orchestration.constants import OWNERS
 from cchc.orchestration.defs.raw.scan import SCAN_KEY
-from cchc.orchestration.outcomes import read_events
+from cchc.orchestration.outcomes import check_outcome_name, read_events
 from cchc.orchestration.publishing.postgres import publish_postgres
 from cchc.orchestration.publishing.snapshot import publish, published_tables
 from cchc.orchestration.resources import PublishTarget
@@ -53,7 +53,11 @@ def build_snapshot_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
             len(passed),
             len(warned),
             keep=target.keep_snapshots,
-            rows_checked=all(s.name_in_run in names for s in SUITES if s.since_publish),
+            rows_checked=all(
+                check_outcome_name(dg.AssetKey(list(s.asset)), s.check_name) in names
+                for s in SUITES
+                if s.since_publish
+            ),
         )
         if target.postgres_url:
             try:
