@@ -52,9 +52,9 @@ class LandingScan:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def _stamp(path: Path) -> str:
+def _stamp(path: str) -> str:
     try:
-        stat = path.lstat()
+        stat = os.lstat(path)
     except OSError:
         return "gone"
     return f"{stat.st_size}|{stat.st_mtime_ns}"
@@ -72,7 +72,17 @@ def _os_file(name: str) -> str | None:
     return None
 
 
+def _suffix(name: str) -> str:
+    """`PurePath(name).suffix` without making a path."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
 class _Scanner:
+    """Walks the landing zone with `os.scandir`: an entry's type comes with the listing and
+    its `stat` is made once, where `pathlib` made five system calls per entry (a two-year
+    landing zone: 15,000 `stat`s, ≈ 0.3 s, paid twice a night: the plan's scan, the run's)."""
+
     def __init__(self, landing: Path, sources: Iterable[str], first: date, last: date):
         self.landing = landing
         self.root = landing.resolve()
@@ -80,41 +90,42 @@ class _Scanner:
         self.first, self.last = first, last
         self.out = LandingScan()
 
-    def skip(self, path: Path, reason: str, blocking: bool = True) -> None:
+    def skip(self, path: str, reason: str, blocking: bool = True) -> None:
         relative = os.path.relpath(path, self.landing)
         self.out.skipped.append(Skipped(relative, reason, blocking, _stamp(path)))
 
-    def entries(self, folder: Path) -> list[Path] | None:
-        """The folder's entries; an unreadable folder is skipped (None)."""
+    def entries(self, folder: str) -> list[os.DirEntry[str]] | None:
+        """The folder's entries by name; an unreadable folder is skipped (None)."""
         try:
-            return sorted(folder.iterdir())
+            with os.scandir(folder) as listing:
+                return sorted(listing, key=lambda entry: entry.name)
         except OSError as exc:
             self.skip(folder, f"cannot be read ({exc.strerror or type(exc).__name__})")
             return None
 
-    def inside(self, path: Path) -> bool:
+    def inside(self, entry: os.DirEntry[str]) -> bool:
         """False (and skipped) for a symlink that leads outside the landing zone."""
-        if not path.is_symlink():
+        if not entry.is_symlink():
             return True
-        if path.resolve().is_relative_to(self.root):
+        if Path(entry.path).resolve().is_relative_to(self.root):
             return True
-        self.skip(path, "symlink pointing outside the landing zone")
+        self.skip(entry.path, "symlink pointing outside the landing zone")
         return False
 
     def scan(self) -> LandingScan:
         if not self.landing.is_dir():
             return self.out
-        for entry in self.entries(self.landing) or []:
+        for entry in self.entries(str(self.landing)) or []:
             if _os_file(entry.name) and not entry.is_dir():
-                self.skip(entry, _os_file(entry.name) or "", blocking=False)
+                self.skip(entry.path, _os_file(entry.name) or "", blocking=False)
             elif not self.inside(entry):
                 continue
             elif entry.is_dir() and entry.name in self.sources:
                 self.source(entry)
             elif entry.is_dir():
-                self.skip(entry, self._unknown_source(entry.name))
+                self.skip(entry.path, self._unknown_source(entry.name))
             else:
-                self.skip(entry, "file outside any <source>/<day> folder")
+                self.skip(entry.path, "file outside any <source>/<day> folder")
         return self.out
 
     def _unknown_source(self, name: str) -> str:
@@ -122,55 +133,59 @@ class _Scanner:
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return f"unknown source folder{hint}; sources are {', '.join(self.sources)}"
 
-    def source(self, folder: Path) -> None:
-        for entry in self.entries(folder) or []:
+    def source(self, folder: os.DirEntry[str]) -> None:
+        for entry in self.entries(folder.path) or []:
             if not entry.is_dir():
                 reason = _os_file(entry.name)
-                self.skip(entry, reason or "file outside a <day> folder", blocking=not reason)
+                self.skip(entry.path, reason or "file outside a <day> folder", blocking=not reason)
                 continue
             if not self.inside(entry):
                 continue
             try:
                 day = date.fromisoformat(entry.name)
             except ValueError:
-                self.skip(entry, "folder name is not a date (YYYY-MM-DD)")
+                self.skip(entry.path, "folder name is not a date (YYYY-MM-DD)")
                 continue
             if len(entry.name) != 10:
-                self.skip(entry, "folder name is not a date (YYYY-MM-DD)")
+                self.skip(entry.path, "folder name is not a date (YYYY-MM-DD)")
             elif day > self.last:
-                self.skip(entry, f"extract date in the future (after {self.last:%Y-%m-%d})")
+                self.skip(entry.path, f"extract date in the future (after {self.last:%Y-%m-%d})")
             elif day < self.first:
                 self.skip(
-                    entry,
+                    entry.path,
                     f"extract date before the first partition {self.first:%Y-%m-%d} "
                     "(CCHC_FIRST_EXTRACT_DATE)",
                 )
             else:
                 self.day(folder.name, entry)
 
-    def day(self, source: str, folder: Path) -> None:
+    def day(self, source: str, folder: os.DirEntry[str]) -> None:
         files = []
-        entries = self.entries(folder)
+        entries = self.entries(folder.path)
         if entries == []:
-            self.skip(folder, "empty day folder", blocking=False)
+            self.skip(folder.path, "empty day folder", blocking=False)
         for entry in entries or []:
             reason = _os_file(entry.name)
+            suffix = _suffix(entry.name)
             if reason:
-                self.skip(entry, reason, blocking=False)
+                self.skip(entry.path, reason, blocking=False)
             elif not self.inside(entry):
                 continue
             elif entry.is_dir():
-                self.skip(entry, "folder inside a day folder (extracts go directly in the day)")
-            elif entry.suffix.lower() not in SUPPORTED_SUFFIXES:
                 self.skip(
-                    entry,
-                    f"unsupported file type {entry.suffix or '(none)'!r}: deliver "
+                    entry.path, "folder inside a day folder (extracts go directly in the day)"
+                )
+            elif suffix.lower() not in SUPPORTED_SUFFIXES:
+                self.skip(
+                    entry.path,
+                    f"unsupported file type {suffix or '(none)'!r}: deliver "
                     + ", ".join(SUPPORTED_SUFFIXES),
                 )
             else:
                 files.append(entry)
         if files:
-            delivery = Delivery(source, folder.name, tuple(files), fingerprint(tuple(files)))
+            paths = tuple(Path(entry.path) for entry in files)
+            delivery = Delivery(source, folder.name, paths, _fingerprint(files))
             self.out.deliveries.setdefault(source, {})[folder.name] = delivery
 
 
@@ -186,9 +201,9 @@ def deliveries(landing: Path, source: str) -> dict[str, Delivery]:
     return found.get(source, {})
 
 
-def fingerprint(files: tuple[Path, ...]) -> str:
+def _fingerprint(files: list[os.DirEntry[str]]) -> str:
     digest = hashlib.sha256()
-    for path in files:
-        stat = path.stat()
-        digest.update(f"{path.name}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    for entry in files:
+        stat = entry.stat()  # of the file a symlink leads to, as reading it would see
+        digest.update(f"{entry.name}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]

@@ -168,14 +168,14 @@ def test_folder_inside_a_day_and_empty_day_folders(tmp_path):
 
 def test_unreadable_day_folder_is_skipped_with_the_cause(tmp_path, monkeypatch):
     write(tmp_path / "dossiers" / "2026-01-05" / "a.csv", lines(good(1)))
-    real = Path.iterdir
+    real = os.scandir
 
-    def iterdir(self):
-        if self.name == "2026-01-05":
+    def scandir(path):  # root reads any folder: make this one unreadable
+        if os.path.basename(path) == "2026-01-05":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path)
 
-    monkeypatch.setattr(Path, "iterdir", iterdir)
+    monkeypatch.setattr(os, "scandir", scandir)
     assert skipped(tmp_path) == {
         "dossiers/2026-01-05": ("cannot be read (Permission denied)", True),
     }
