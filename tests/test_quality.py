@@ -1,6 +1,8 @@
-"""The GX-on-DuckDB shim, the suites catching bad data, and a warning-free dbt project."""
+"""The GX-on-DuckDB shim, the suites catching bad data, the GX child's deferred imports, and
+a warning-free dbt project."""
 
 import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -201,3 +203,19 @@ def test_row_rules_read_the_rows_written_since_the_last_publish(tmp_path):
     (result,) = validate(database, [rules], 0.01)
     assert not result.success
     assert [(f["column"], f["sample"]) for f in result.failures] == [("fee_amount", ["-1"])]
+
+
+def test_a_module_the_gx_child_defers_loads_when_first_used():
+    script = (
+        "import sys\n"
+        "from cchc.quality.validate import DEFERRED, defer_imports\n"
+        "defer_imports(DEFERRED)\n"
+        "import great_expectations\n"
+        "loaded_with_gx = 'scipy.stats._stats_py' in sys.modules\n"
+        "from scipy import stats\n"
+        "print(loaded_with_gx, stats.norm.cdf(0.0))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["False", "0.5"]  # not loaded by GX's import; loaded, and right, when used
