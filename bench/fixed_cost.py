@@ -7,9 +7,10 @@ night with nothing new.
 
 Each `--code` is a checkout of this project (default: this one), run with this
 interpreter, so two commits are measured side by side in one session on the same
-landing zone. Per checkout and repeat: `cchc sample` (730 days), `cchc run` (full build),
-`cchc sample --next 1` + `cchc run` (nightly), `cchc run` (quiet). Prints medians in
-seconds; appends every measurement to <work>/fixed_cost.jsonl.
+landing zone, taking turns to go first (A B, B A, …). Per checkout and repeat: `cchc
+sample` (730 days), `cchc run` (full build), `cchc sample --next 1` + `cchc run`
+(nightly), `cchc run` (quiet). Prints medians in seconds; appends every measurement to
+<work>/fixed_cost.jsonl.
 
 `--style` writes the same sample (same rows, same days) in one export style instead of the
 realistic mix of CSV encodings, Excel and JSON Lines: `--style csv_vn_bom` (UTF-8 CSV, one
@@ -113,7 +114,10 @@ def main() -> None:
     rows: dict[Path, list[dict]] = {code: [] for code in codes}
     with (args.work / "fixed_cost.jsonl").open("a") as log:
         for repeat in range(args.repeat):
-            for code in codes:  # interleaved: both checkouts see the same machine state
+            # interleaved, so both checkouts see the same machine state, and each repeat
+            # starts with the next checkout: the second of a pair ran slower (session 14)
+            turn = repeat % len(codes)
+            for code in codes[turn:] + codes[:turn]:
                 row = measure(code, args.work / "data", args.style)
                 rows[code].append(row)
                 entry = {"code": str(code), "style": args.style, "repeat": repeat, **row}
