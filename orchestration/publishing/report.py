@@ -108,25 +108,38 @@ def build_context(snapshot: Path) -> dict:
             con,
             "select indicator_code, indicator_name from marts.dim_indicator order by sort_order",
         )
+        # three queries for every indicator at once, not three per indicator
+        yearly = {
+            code: row
+            for code, *row in _rows(
+                con,
+                "select indicator_code, value, target, status, status_label, numerator,"
+                " denominator from marts.indicator_scorecard where scope = 'province' and"
+                " period_type = 'year' and year(period_start) = ?",
+                [year],
+            )
+        }
+        trends: dict[str, list] = {}
+        for code, value in _rows(
+            con,
+            "select indicator_code, value from marts.indicator_scorecard where scope ="
+            " 'province' and period_type = 'month' and period_start >= make_date(? - 1, 1, 1)"
+            " order by indicator_code, period_start",
+            [year],
+        ):
+            trends.setdefault(code, []).append(value)
+        ranked: dict[str, list] = {}
+        for code, scope, value, count in _rows(
+            con,
+            "select indicator_code, scope, value, denominator from marts.indicator_scorecard"
+            " where scope <> 'province' and period_type = 'year' and year(period_start) = ?"
+            " and value is not null order by indicator_code, value desc, scope",
+            [year],
+        ):
+            ranked.setdefault(code, []).append((scope, value, count))
         scorecard = []
         for code, label in indicators:
-            row = con.execute(
-                "select value, target, status, status_label, numerator, denominator from"
-                " marts.indicator_scorecard where scope = 'province' and period_type = 'year'"
-                " and year(period_start) = ? and indicator_code = ?",
-                [year, code],
-            ).fetchone()
-            trend = [
-                v
-                for (v,) in _rows(
-                    con,
-                    "select value from marts.indicator_scorecard where scope = 'province'"
-                    " and period_type = 'month' and indicator_code = ? and period_start >="
-                    " make_date(? - 1, 1, 1) order by period_start",
-                    [code, year],
-                )
-            ]
-            value, target, status, status_label, num, den = row or NO_ROW
+            value, target, status, status_label, num, den = yearly.get(code) or NO_ROW
             scorecard.append(
                 {
                     "code": code,
@@ -136,34 +149,26 @@ def build_context(snapshot: Path) -> dict:
                     "status": status,
                     "status_label": status_label,
                     "detail": f"{vn_number(num)} / {vn_number(den)}" if den else "",
-                    "spark": sparkline(trend),
+                    "spark": sparkline(trends.get(code, [])),
                 }
             )
-        rankings = []
-        for code, label in indicators:
-            ranked = _rows(
-                con,
-                "select scope, value, denominator from marts.indicator_scorecard where"
-                " scope <> 'province' and period_type = 'year' and year(period_start) = ? and"
-                " indicator_code = ? and value is not null order by value desc, scope",
-                [year, code],
-            )
-            if ranked:
-                rankings.append(
+        rankings = [
+            {
+                "label": label,
+                "rows": [
                     {
-                        "label": label,
-                        "rows": [
-                            {
-                                "rank": i + 1,
-                                "name": names.get(s, s),
-                                "code": s,
-                                "value": vn_percent(v),
-                                "count": vn_number(d),
-                            }
-                            for i, (s, v, d) in enumerate(ranked)
-                        ],
+                        "rank": i + 1,
+                        "name": names.get(s, s),
+                        "code": s,
+                        "value": vn_percent(v),
+                        "count": vn_number(d),
                     }
-                )
+                    for i, (s, v, d) in enumerate(ranked[code])
+                ],
+            }
+            for code, label in indicators
+            if code in ranked
+        ]
         plan_year = one_row(
             con,
             "select max(plan_year) from marts.fct_disbursement_monthly"
