@@ -61,7 +61,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     raw_assets = build_raw_assets(extract_dates(settings.first_extract_date))
     dbt_models = build_dbt_assets(ensure_manifest())
     marts = [k for k in dbt_models.keys if k.path[0] == "marts"]
-    assets = [landing_scan, *raw_assets, dbt_models, build_snapshot_asset(marts)]
+    checked = [landing_scan, *raw_assets, dbt_models, *GX_CHECKS]
+    checks = [key for definition in checked for key in definition.check_keys]
+    assets = [landing_scan, *raw_assets, dbt_models, build_snapshot_asset(marts, checks)]
     raw_keys = {k for a in raw_assets for k in a.keys}
     downstream = [k for a in assets for k in a.keys if k not in raw_keys]
     job = _job("Ingest → dbt → quality checks → publish.")

@@ -148,19 +148,26 @@ def test_blocked_day_stays_blocked_until_redelivered(province, capsys):
     assert cli.main(["rollback", "--by", "An", "--reason", "x"]) == 2  # nothing earlier
 
 
-def test_a_publish_without_the_row_checks_leaves_their_rows_in_scope(province):
-    """A blocked night, then `publish/snapshot` materialized alone (from the UI, say): it
-    publishes, but the rows the blocked night wrote were never checked, so the build stays
-    unmarked and the next run's checks still read them. Fails if any publish marks it."""
+def test_publish_alone_after_a_blocked_night_is_refused(province):
+    """A blocked night, then `publish/snapshot` materialized alone (from the UI, say): the
+    marts the blocked night built are in the warehouse, unchecked by this run. Refused: the
+    snapshot, the publish log and the key checks' mark stay as they were. Fails if a run
+    that did not evaluate every check publishes."""
     drop(province.landing_dir, "dossiers", BAD_DAY, unusable_dossiers())
     assert cli.main(["run"]) == 1
-    assert published_builds(province) == [True, False]
+    before = digest(province.published)
     job = build_definitions(province).resolve_job_def(JOB_NAME)
     result = job.execute_in_process(
-        instance=get_instance(province), asset_selection=[dg.AssetKey(["publish", "snapshot"])]
+        instance=get_instance(province),
+        asset_selection=[dg.AssetKey(["publish", "snapshot"])],
+        raise_on_error=False,
     )
-    assert result.success and len(publish_log(province)) == 2
-    assert published_builds(province) == [True, False]
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    description = failure.step_failure_data.user_failure_data.description
+    assert "did not run in this run" in description and "cchc run" in description
+    assert digest(province.published) == before
+    assert len(publish_log(province)) == 1 and published_builds(province) == [True, False]
 
 
 def test_skipped_deliveries_block_until_accepted_and_the_log_says_who(province, capsys, tmp_path):

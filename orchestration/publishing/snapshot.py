@@ -107,14 +107,9 @@ def publish(
     checks_passed: int,
     checks_failed: int,
     keep: int = 5,
-    rows_checked: bool = True,
 ) -> Published:
-    """Build the snapshot from `warehouse`'s marts and make it the current one.
-
-    `rows_checked`: this run's checks of the rows written since the last publish all ran
-    and passed, so the newest build is marked published and later checks start after it.
-    A run that left them out (a subset launched by hand) publishes without moving that
-    mark: the rows stay in scope until a run checks them."""
+    """Build the snapshot from `warehouse`'s marts and make it the current one; the newest
+    dbt build is marked published (the run checked its rows: later checks start after it)."""
     root = published.parent
     snapshots = root / SNAPSHOTS
     snapshots.mkdir(parents=True, exist_ok=True)
@@ -131,11 +126,10 @@ def publish(
             os.replace(tmp, final)
             switch(root, final, published.name)
             con.execute("insert into audit.publish_log select * from snapshot_row")
-            if rows_checked:  # later runs check only the rows written after this build
-                con.execute(
-                    "update audit.dbt_builds set published_at = now()"
-                    " where build_no = (select max(build_no) from audit.dbt_builds)"
-                )
+            con.execute(
+                "update audit.dbt_builds set published_at = now()"
+                " where build_no = (select max(build_no) from audit.dbt_builds)"
+            )
     finally:
         _remove(tmp)
     _prune(root, keep)

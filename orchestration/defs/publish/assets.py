@@ -12,12 +12,16 @@ from cchc.orchestration.outcomes import check_outcome_name, read_events
 from cchc.orchestration.publishing.postgres import publish_postgres
 from cchc.orchestration.publishing.snapshot import publish, published_tables
 from cchc.orchestration.resources import PublishTarget
-from cchc.quality.suites import SUITES
 
 
-def build_snapshot_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
+def build_snapshot_asset(
+    mart_keys: list[dg.AssetKey], checks: list[dg.AssetCheckKey]
+) -> dg.AssetsDefinition:
     """The publish asset, downstream of every mart (the marts come from the dbt manifest,
-    read when the definitions are built, not at import)."""
+    read when the definitions are built, not at import), publishing only in a run that
+    evaluated every one of `checks` (all the definitions'): a run of a subset of the job
+    (publish alone from the UI, after a blocked night) would publish marts it never checked."""
+    required = sorted(check_outcome_name(key.asset_key, key.name) for key in checks)
 
     @dg.asset(
         key=dg.AssetKey(["publish", "snapshot"]),
@@ -27,7 +31,8 @@ def build_snapshot_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
         owners=OWNERS,
         description=(
             "Copies the marts into a new DuckDB file plus Parquet and atomically replaces "
-            "$CCHC_PUBLISHED, only when every blocking check of the run passed."
+            "$CCHC_PUBLISHED, only in a run that evaluated every check and whose blocking "
+            "checks all passed."
         ),
     )
     def snapshot(
@@ -45,7 +50,15 @@ def build_snapshot_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
                 description="Blocking checks failed; the published snapshot is unchanged: "
                 + ", ".join(blocking)
             )
-        names = {c.name for c in passed}
+        evaluated = {c.name for c in report.checks}
+        unchecked = [name for name in required if name not in evaluated]
+        if unchecked:
+            raise dg.Failure(
+                description=f"Not published: {len(unchecked)} check(s) did not run in this "
+                f"run ({', '.join(unchecked[:3])}{', …' if len(unchecked) > 3 else ''}). "
+                "Only a run that checks what it publishes publishes: run the whole job "
+                "(`cchc run`; in the Dagster UI, Materialize all). The snapshot is unchanged."
+            )
         result = publish(
             Path(duckdb.database),
             Path(target.published),
@@ -53,11 +66,6 @@ def build_snapshot_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
             len(passed),
             len(warned),
             keep=target.keep_snapshots,
-            rows_checked=all(
-                check_outcome_name(dg.AssetKey(list(s.asset)), s.check_name) in names
-                for s in SUITES
-                if s.since_publish
-            ),
         )
         if target.postgres_url:
             try:
