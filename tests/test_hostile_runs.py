@@ -20,8 +20,10 @@ import pytest
 
 from cchc.orchestration import cli
 from cchc.orchestration.definitions import JOB_NAME, build_definitions
+from cchc.orchestration.defs.publish import assets as publish_assets
 from cchc.orchestration.instance import get_instance
 from cchc.orchestration.publishing.snapshot import CURRENT, SNAPSHOTS
+from cchc.orchestration.settings import load_settings
 from cchc.orchestration.warehouse import one_row
 from cchc.quality.suites import SUITES
 from cchc.quality.validate import validate
@@ -168,6 +170,57 @@ def test_publish_alone_after_a_blocked_night_is_refused(province):
     assert "did not run in this run" in description and "cchc run" in description
     assert digest(province.published) == before
     assert len(publish_log(province)) == 1 and published_builds(province) == [True, False]
+
+
+def _nightly() -> dg.JobDefinition:
+    """The job as the daemon re-executes it: a reconstructable target."""
+    return build_definitions(load_settings()).resolve_job_def(JOB_NAME)
+
+
+def _publish_fails_once(monkeypatch, settings) -> str:
+    """A run that checks everything and passes, whose publish step then fails (a full
+    disk); returns its run id."""
+    real = publish_assets.publish
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(publish_assets, "publish", full_disk)
+    job = _nightly()
+    graph = job.asset_layer.asset_graph
+    keys = [k for k in graph.get_all_asset_keys() if graph.get(k).is_executable]
+    result = job.execute_in_process(
+        instance=get_instance(settings),
+        asset_selection=[k for k in keys if k.path[0] != "raw"],
+        raise_on_error=False,
+    )
+    monkeypatch.setattr(publish_assets, "publish", real)
+    assert not result.success
+    return result.run_id
+
+
+def test_a_retry_from_failure_publishes_on_its_parents_checks_unless_a_run_came_between(
+    province, monkeypatch
+):
+    """The daemon retries a crashed run from the failure: only the publish step runs again,
+    and it publishes on the checks its parent ran. Once another run came between, it may
+    not (that run may have rebuilt the marts). Fails if the retry is refused, or if the run
+    between is ignored."""
+    instance = get_instance(province)
+
+    def retry(run_id: str) -> bool:
+        options = dg.ReexecutionOptions.from_failure(run_id, instance)
+        with dg.execute_job(
+            dg.reconstructable(_nightly), instance, reexecution_options=options
+        ) as result:
+            return result.success
+
+    assert retry(_publish_fails_once(monkeypatch, province))
+    assert len(publish_log(province)) == 2
+    failed = _publish_fails_once(monkeypatch, province)
+    assert cli.main(["run"]) == cli.EXIT_WARNED  # a night between: nothing new, kept as is
+    assert not retry(failed)
+    assert len(publish_log(province)) == 2
 
 
 def test_skipped_deliveries_block_until_accepted_and_the_log_says_who(province, capsys, tmp_path):

@@ -38,12 +38,7 @@ def build_snapshot_asset(
     def snapshot(
         context: dg.AssetExecutionContext, duckdb: DuckDBResource, target: PublishTarget
     ) -> dg.MaterializeResult:
-        report = read_events(
-            r.dagster_event
-            for r in context.instance.all_logs(
-                context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
-            )
-        )
+        report = read_events(_check_evaluations(context.instance, context.run))
         passed, warned, blocking = report.passed, report.warned, [c.name for c in report.blocked]
         if blocking:  # Dagster's blocking checks already stop us; this makes sure of it.
             raise dg.Failure(
@@ -95,3 +90,25 @@ def build_snapshot_asset(
         )
 
     return snapshot
+
+
+def _check_evaluations(instance: dg.DagsterInstance, run: dg.DagsterRun) -> list[dg.DagsterEvent]:
+    """The check evaluations a publish in `run` may rely on, oldest first (the latest of a
+    check wins): the run's own and, in a re-execution, those of the runs it re-executes — a
+    retry from failure (the daemon's, after a crash) runs again only what failed, not the
+    checks that passed — unless another run of the job came between: it may have rebuilt
+    the marts those checks saw."""
+    chain = [run.run_id]
+    parent = run.parent_run_id
+    while parent and (earlier := instance.get_run_by_id(parent)):
+        chain.append(parent)
+        parent = earlier.parent_run_id
+    newest = instance.get_run_ids(filters=dg.RunsFilter(job_name=run.job_name), limit=len(chain))
+    if newest != chain:  # both newest first
+        chain = [run.run_id]
+    return [
+        record.dagster_event
+        for run_id in reversed(chain)
+        for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+        if record.dagster_event is not None
+    ]
