@@ -38,12 +38,6 @@ class Suite:
         return self.name
 
     @property
-    def since_publish(self) -> bool:
-        """Reads the rows written since the last publish: the publish that follows must
-        have seen it pass to move that mark (orchestration/publishing/snapshot.py)."""
-        return PUBLISHED_BUILD in self.query
-
-    @property
     def problems_only(self) -> bool:
         """The query returns only rows in breach (none when all is well)."""
         return isinstance(self.expectations, NoRows)

@@ -69,13 +69,9 @@ def _manifest() -> dict:
     return json.loads(MANIFEST_PATH.read_text())
 
 
-def _mart_nodes() -> dict[str, dict]:
-    return _marts(_manifest())
-
-
 def mart_tables() -> tuple[str, ...]:
     """Tables BI tools read: every mart, copied into the snapshot."""
-    return tuple(sorted(_mart_nodes()))
+    return tuple(sorted(_marts(_manifest())))
 
 
 def primary_keys() -> dict[str, tuple[str, ...]]:
@@ -147,7 +143,6 @@ def _build(
     db = folder / name
     parquet = folder / "parquet"
     parquet.mkdir()
-    # the oldest storage format DuckDB 2.0 writes: readable by every DuckDB from 0.10 on
     (data_through,) = one_row(con, "select max(latest_extract_date) from marts.source_freshness")
     con.execute(
         "create or replace temp table snapshot_row as select now() as published_at,"
@@ -163,9 +158,9 @@ def _build(
         con.begin()
         con.execute("create schema snapshot.marts")
         row_counts = {}
+        keys = primary_keys()
         for table in mart_tables():
             con.execute(f"create table snapshot.marts.{table} as select * from marts.{table}")
-            keys = primary_keys()
             if table in keys:
                 key = ", ".join(keys[table])
                 con.execute(f"alter table snapshot.marts.{table} add primary key ({key})")
@@ -207,7 +202,7 @@ def _descriptions(
         [schema, table],
     ).fetchall()
     if schema == "marts":
-        node = _mart_nodes()[table]
+        node = _marts(_manifest())[table]
         docs = {name: column.get("description") for name, column in node["columns"].items()}
         return {None: node["description"], **{name: docs.get(name) for name, _ in columns}}
     (comment,) = one_row(
