@@ -9,8 +9,10 @@ Each `--code` is a checkout of this project (default: this one), run with this
 interpreter, so two commits are measured side by side in one session on the same
 landing zone, taking turns to go first (A B, B A, …). Per checkout and repeat: `cchc
 sample` (730 days), `cchc run` (full build), `cchc sample --next 1` + `cchc run`
-(nightly), `cchc run` (quiet). Prints medians in seconds; appends every measurement to
-<work>/fixed_cost.jsonl.
+(nightly), `cchc run` (quiet). Prints medians in seconds, wall clock and CPU (`<step>_cpu`: user +
+system time of the command and every process it waited for — dbt, the GX child and its
+workers — so CPU ÷ cores bounds how fast the machine could run it); appends every
+measurement to <work>/fixed_cost.jsonl.
 
 `--style` writes the same sample (same rows, same days) in one export style instead of the
 realistic mix of CSV encodings, Excel and JSON Lines: `--style csv_vn_bom` (UTF-8 CSV, one
@@ -25,6 +27,7 @@ import functools
 import hashlib
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -56,9 +59,11 @@ def command(code: Path) -> tuple[list[str], str]:
     return [sys.executable, "-m", "orchestration.cli"], str(code)
 
 
-def cchc(code: Path, env: dict[str, str], *args: str) -> float:
-    """Seconds of one `cchc` command run from checkout `code`; exit 0 or 4 expected."""
+def cchc(code: Path, env: dict[str, str], *args: str) -> tuple[float, float]:
+    """Wall and CPU seconds of one `cchc` command run from checkout `code` (CPU: its process
+    tree's, as far as each process waited for its children); exit 0 or 4 expected."""
     argv, python_path = command(code)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(
         [*argv, *args],
@@ -69,9 +74,11 @@ def cchc(code: Path, env: dict[str, str], *args: str) -> float:
         check=False,
     )
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 4):
         raise RuntimeError(f"cchc {' '.join(args)} exited {proc.returncode}\n{proc.stderr[-2000:]}")
-    return seconds
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu
 
 
 def measure(code: Path, work: Path, style: str | None = None) -> dict[str, float]:
@@ -83,14 +90,20 @@ def measure(code: Path, work: Path, style: str | None = None) -> dict[str, float
         "DAGSTER_HOME": str(work / "dagster"),
     }
     sample = ["sample", *(["--style", style] if style else [])]
-    row = {"sample": cchc(code, env, *sample), "full": cchc(code, env, "run")}
+    row: dict[str, float] = {}
+
+    def timed(step: str, *args: str) -> None:
+        row[step], row[f"{step}_cpu"] = cchc(code, env, *args)
+
+    timed("sample", *sample)
+    timed("full", "run")
     # an older checkout may lack `sample --next`: then the next day is a copied day
     try:
         cchc(code, env, "sample", "--next", "1")
     except RuntimeError:
         _copy_last_day(work / "landing")
-    row["nightly"] = cchc(code, env, "run")
-    row["quiet"] = cchc(code, env, "run")
+    timed("nightly", "run")
+    timed("quiet", "run")
     return row
 
 
