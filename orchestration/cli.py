@@ -58,6 +58,7 @@ SHOWN_ITEMS = 15
 
 
 def _run(args: argparse.Namespace) -> int:
+    from cchc.orchestration.changes import plan
     from cchc.orchestration.dbt_manifest import DBT_GLOBAL_FLAGS, dbt_vars
     from cchc.orchestration.runlock import exclusive
     from cchc.orchestration.warehouse import check_openable
@@ -79,9 +80,13 @@ def _run(args: argparse.Namespace) -> int:
             dbt_vars(str(settings.warehouse), settings.duckdb_memory_limit),
         )
         try:
+            todo = plan(settings, args.full_refresh)
+            if todo.quiet_since and warm is not None:
+                warm.close()  # a quiet night runs no dbt: stop its import now, not at the end
+                warm = None
             from cchc.orchestration.pipeline import run
 
-            outcome = run(settings, full_refresh=args.full_refresh)
+            outcome = run(settings, full_refresh=args.full_refresh, todo=todo)
         finally:
             if warm is not None:
                 warm.close()

@@ -11,19 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import dagster as dg
-import duckdb
 
-from cchc.orchestration.changes import changed_deliveries, loaded_fingerprints, quiet_since
+from cchc.orchestration.changes import Plan, plan
 from cchc.orchestration.constants import FULL_REFRESH_TAG
-from cchc.orchestration.dbt_manifest import ensure_manifest
 from cchc.orchestration.definitions import JOB_NAME, build_definitions, build_scan_definitions
 from cchc.orchestration.defs.raw.scan import SCAN_KEY
 from cchc.orchestration.instance import get_instance, prune_runs, set_run_environment
 from cchc.orchestration.outcomes import QUIET_TAG, RunReport, read_events, tag_result
 from cchc.orchestration.partitions import range_tags
-from cchc.orchestration.resources import landing_zone
 from cchc.orchestration.settings import Settings
-from cchc.orchestration.warehouse import ensure_schema
 from cchc.sources.contracts import CONTRACTS
 
 
@@ -45,38 +41,20 @@ class RunOutcome:
         return checks + self.report.step_failures
 
 
-@dataclass
-class Plan:
-    """What a run will do: load `changed`, or only account for the landing zone when the
-    night is quiet (`quiet_since`: nothing new since that publish)."""
-
-    changed: dict[str, list[str]]
-    quiet_since: datetime | None
-
-
-def plan(settings: Settings, full_refresh: bool = False) -> Plan:
-    """Folders outside the partitions (future, before the first date) are not deliveries:
-    the landing scan of the run accounts for them, and never holds good folders back."""
-    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(settings.warehouse)) as con:
-        ensure_schema(con)
-        changed, _ = changed_deliveries(landing_zone(settings).scan(), loaded_fingerprints(con))
-        quiet = None
-        if not changed and not full_refresh:
-            quiet = quiet_since(con, ensure_manifest())
-    return Plan(changed, quiet)
-
-
 def run(
-    settings: Settings, instance: dg.DagsterInstance | None = None, full_refresh: bool = False
+    settings: Settings,
+    instance: dg.DagsterInstance | None = None,
+    full_refresh: bool = False,
+    todo: Plan | None = None,
 ) -> RunOutcome:
     """One run of the nightly job; `instance` defaults to the persistent one (DAGSTER_HOME).
 
     `full_refresh` rebuilds the incremental dbt models from all raw rows. A quiet night runs
     only the landing scan and its checks (skipped files, silent sources) and keeps the
-    snapshot.
+    snapshot. `todo`: the plan, if the caller made it (`cchc run`, to know a quiet night
+    before the run); made here otherwise.
     """
-    todo = plan(settings, full_refresh)
+    todo = todo or plan(settings, full_refresh)
     set_run_environment()
     tags = {"cchc/trigger": "cli"}
     if todo.quiet_since:

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 from pydantic import PrivateAttr
 
+from cchc.orchestration.changes import scan_landing
 from cchc.orchestration.loader import RowRules
 from cchc.orchestration.read_ahead import LandingReader
 from cchc.orchestration.settings import PII_KEY_VAR, POSTGRES_URL_VAR, Settings
 from cchc.quality.suites import Suite
 from cchc.quality.validate import SuiteResult, Validator
-from cchc.sources.contracts import CONTRACTS, LOCAL_TZ, SourceContract
-from cchc.sources.landing import Delivery, LandingScan, scan
+from cchc.sources.contracts import SourceContract
+from cchc.sources.landing import Delivery, LandingScan
 
 
 class LandingZone(dg.ConfigurableResource):
@@ -69,16 +69,14 @@ class LandingZone(dg.ConfigurableResource):
         return RowRules(self.key, date.fromisoformat(self.date_floor))
 
     def scan(self) -> LandingScan:
-        """Deliveries from the first partition to tomorrow in Hưng Yên (a night export may
-        be dated the next day), and everything else the landing zone holds.
+        """What `scan_landing` finds (orchestration/changes.py).
 
         Scanned once per run (the resource is set up for each run, schedule tick or sensor
         tick): the landing scan and every raw asset of a run see the same landing zone, and
         a two-year landing zone is not walked once per source (≈ 0.5 s each)."""
         if self._scanned is None:
-            last = datetime.now(ZoneInfo(LOCAL_TZ)).date() + timedelta(days=1)
             first = date.fromisoformat(self.first_extract_date)
-            self._scanned = scan(Path(self.path), CONTRACTS, first, last)
+            self._scanned = scan_landing(Path(self.path), first)
         return self._scanned
 
 

@@ -14,10 +14,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from cchc.orchestration import cli
+from cchc.orchestration import cli, pipeline
 from cchc.orchestration.pipeline import run
 from cchc.orchestration.publishing.snapshot import mart_tables
 from cchc.orchestration.settings import load_settings
+from cchc.orchestration.warm_dbt import WarmDbt
 from cchc.sources.sample import SampleConfig, generate
 from tests.landing_files import drop, personal_values, unusable_dossiers
 
@@ -86,12 +87,19 @@ def test_clean_run_publishes_snapshot_and_parquet(province):
     assert "Kết quả cải cách hành chính năm 2026" in report
 
 
-def test_quiet_night_keeps_the_snapshot_and_still_judges_the_landing_zone(province, capsys):
+def test_quiet_night_keeps_the_snapshot_and_still_judges_the_landing_zone(
+    province, capsys, monkeypatch
+):
     instance = dg.DagsterInstance.ephemeral()
     assert run(province, instance).success
     before = digest(province.published)
+    order: list[str] = []
+    close = WarmDbt.close
+    monkeypatch.setattr(WarmDbt, "close", lambda warm: (order.append("close"), close(warm))[1])
+    monkeypatch.setattr(pipeline, "run", lambda *a, **kw: (order.append("run"), run(*a, **kw))[1])
     # nothing new: only the landing scan runs; freshness is judged (3 sources silent)
     assert cli.main(["run"]) == cli.EXIT_WARNED
+    assert order == ["close", "run"]  # the dbt started ahead is stopped: no dbt to wait for
     out = capsys.readouterr().out
     assert "loaded: nothing new" in out and "the snapshot is kept as it is" in out
     assert "freshness_dossiers" in out
