@@ -64,10 +64,11 @@ def measure(sample: Path, work: Path, days: int, back: int) -> dict[str, float]:
     cchc(HERE, env, "run")
     for folder in folders:
         shutil.move(held / folder.parent.name / folder.name, folder)
-    row = {"folders": float(len(folders)), "fresh": cchc(HERE, env, "run")}
+    row = {"folders": float(len(folders))}
+    row["fresh"], row["fresh_cpu"] = cchc(HERE, env, "run")
     for folder in folders:
         rewrite(folder)
-    row["redelivered"] = cchc(HERE, env, "run")
+    row["redelivered"], row["redelivered_cpu"] = cchc(HERE, env, "run")
     return row
 
 
