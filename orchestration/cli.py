@@ -141,6 +141,11 @@ def _summary(settings, outcome, items: list[tuple[str, str, bool]]) -> int:
         print(f"  Published: {settings.published} (data through {through})")
         print(f"  report: {settings.published_dir / 'report' / 'index.html'}")
         return EXIT_WARNED if report.warned else EXIT_PUBLISHED
+    if _published_by(settings, outcome.run_id):  # a step after the snapshot's switch failed
+        print(f"  Published: {settings.published}, but the run failed after:", file=sys.stderr)
+        for failure in outcome.failures:
+            print(f"    - {failure}", file=sys.stderr)
+        return EXIT_BLOCKED
     print("  Not published; the snapshot was left as it was. Failures:", file=sys.stderr)
     for failure in outcome.failures:
         print(f"    - {failure}", file=sys.stderr)
@@ -150,6 +155,16 @@ def _summary(settings, outcome, items: list[tuple[str, str, bool]]) -> int:
         file=sys.stderr,
     )
     return EXIT_BLOCKED
+
+
+def _published_by(settings, run_id: str) -> bool:
+    """Whether run `run_id` switched the snapshot (its PostgreSQL copy may have failed)."""
+    import duckdb
+
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        return bool(
+            con.execute("select 1 from audit.publish_log where run_id = ?", [run_id]).fetchall()
+        )
 
 
 def _data_through(settings) -> str:

@@ -16,6 +16,7 @@ from tests.landing_files import drop, personal_values, unusable_dossiers
 from tests.pg_server import postgres_server
 
 SAMPLE = SampleConfig(date(2026, 1, 1), days=45, dossiers_per_day=10, procedures=30)
+LATEST_RUN = "select run_id from marts.publish_log order by published_at desc limit 1"
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +109,15 @@ def test_snapshot_lands_gate_holds_and_agencies_see_their_rows(province, capsys)
     )
 
 
+def pg_latest_run(url: str) -> str | None:
+    """The run of the newest publish PostgreSQL holds; None before its first."""
+    try:
+        rows = pg_rows(url, LATEST_RUN)
+    except psycopg.errors.UndefinedTable:
+        return None
+    return rows[0][0] if rows else None
+
+
 def no_personal_data(settings, url: str) -> None:
     """No applicant id or name of the sample in any text value or column name."""
     names, ids = personal_values(settings.landing_dir)
@@ -123,3 +133,27 @@ def no_personal_data(settings, url: str) -> None:
         for (v,) in pg_rows(url, f'select distinct "{column}" from marts."{table}"')
     )
     assert not [v for v in list(names)[:50] + list(ids)[:200] if v in text]
+
+
+def test_a_failed_copy_is_made_again_by_the_next_run_though_nothing_new(
+    env, server, monkeypatch, capsys
+):
+    generate(env.landing_dir, SAMPLE)
+    monkeypatch.setenv("CCHC_POSTGRES_URL", server.rsplit("/", 1)[0] + "/no_such_database")
+    assert cli.main(["run"]) == cli.EXIT_BLOCKED
+    err = capsys.readouterr().err
+    assert f"Published: {env.published}, but the run failed after" in err
+    assert "the PostgreSQL target was left as it was" in err
+    [(first,)] = duck_rows(env, "select run_id from marts.publish_log")
+    assert pg_latest_run(server) != first
+
+    # the server is back; nothing new arrived, yet the night is not a quiet one
+    monkeypatch.setenv("CCHC_POSTGRES_URL", server)
+    assert cli.main(["run"]) == cli.EXIT_WARNED
+    assert "Nothing new since" not in capsys.readouterr().out
+    [(latest,)] = duck_rows(env, LATEST_RUN)
+    assert latest != first and pg_latest_run(server) == latest
+
+    # and the night after is quiet again
+    assert cli.main(["run"]) == cli.EXIT_WARNED
+    assert "Nothing new since" in capsys.readouterr().out

@@ -66,10 +66,16 @@ def build_snapshot_asset(
             try:
                 publish_postgres(Path(target.published), target.postgres_url, published_tables())
             except psycopg.Error as exc:
+                error = f"{type(exc).__name__}: {str(exc)[:300]}"
+                with duckdb.get_connection() as con:  # the next run is never a quiet one
+                    con.execute(
+                        "insert into audit.postgres_failures values (?, now(), ?)",
+                        [context.run_id, error],
+                    )
                 raise dg.Failure(
                     description="The DuckDB snapshot was published; the PostgreSQL target was "
-                    f"left as it was ({type(exc).__name__}: {str(exc)[:300]}). The next run "
-                    "publishes it again."
+                    f"left as it was ({error}). The next run publishes both again, even if "
+                    "nothing new arrives."
                 ) from None
             context.log.info("PostgreSQL target updated.")
         for table, count in result.row_counts.items():  # row counts shown on the marts' pages
