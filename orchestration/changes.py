@@ -84,18 +84,14 @@ def quiet_since(con: duckdb.DuckDBPyConnection, manifest: Path) -> datetime | No
     With no new delivery (checked by the caller), the marts change only when a load was
     not published (a blocked night: the gate must judge again), a person accepted a gate
     item, the dbt project changed (a new manifest), or an agency's validity ended since
-    (`is_current` is computed against today). And a publish whose PostgreSQL copy failed is
-    not a night's end: BI tools reading PostgreSQL would keep the older marts until new data
-    came (over a holiday, days).
+    (`is_current` is computed against today). And while a PostgreSQL copy that failed is
+    owed, no night is quiet: BI tools reading PostgreSQL would keep the older marts until
+    new data came (over a holiday, days).
     """
     (published_at,) = one_row(con, "select max(published_at) from audit.publish_log")
     if published_at is None:
         return None
-    (copy_failed,) = one_row(
-        con,
-        "select count(*) from audit.postgres_failures where run_id ="
-        " (select arg_max(run_id, published_at) from audit.publish_log)",
-    )
+    (copy_owed,) = one_row(con, "select count(*) from audit.postgres_failures")
     (loaded_at,) = one_row(con, "select max(loaded_at) from audit.deliveries")
     (later,) = one_row(
         con,
@@ -107,7 +103,7 @@ def quiet_since(con: duckdb.DuckDBPyConnection, manifest: Path) -> datetime | No
     # the loader stamps loads in the machine's local time, without a zone
     unpublished = loaded_at is not None and loaded_at.astimezone() > published_at
     changed_code = manifest.stat().st_mtime > published_at.timestamp()
-    return None if unpublished or later or changed_code or copy_failed else published_at
+    return None if unpublished or later or changed_code or copy_owed else published_at
 
 
 def quiet_night(warehouse: Path, found: LandingScan, manifest: Path) -> datetime | None:

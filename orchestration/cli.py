@@ -254,8 +254,10 @@ def _instance(_: argparse.Namespace) -> int:
 def _rollback(args: argparse.Namespace) -> int:
     import duckdb
 
+    from cchc.orchestration.publishing.postgres import sync_postgres
     from cchc.orchestration.publishing.snapshot import rollback
     from cchc.orchestration.runlock import exclusive
+    from cchc.orchestration.warehouse import one_row
 
     settings = load_settings()
     with exclusive(settings.data_dir, "rollback"):
@@ -267,13 +269,26 @@ def _rollback(args: argparse.Namespace) -> int:
         note = f"rollback to {snapshot.name} by {args.by}: {args.reason}"
         with duckdb.connect(str(settings.warehouse)) as con:  # the history records it
             con.execute(f"attach '{snapshot / settings.published.name}' as rolled (read_only)")
-            con.execute(
+            (run_id,) = one_row(
+                con,
                 "insert into audit.publish_log select now(), run_id, data_through,"
                 " checks_passed, checks_failed, ? from (select * from rolled.marts.publish_log"
-                " order by published_at desc limit 1)",
+                " order by published_at desc limit 1) returning run_id",
                 [note],
             )
-    print(f"Rolled back: {settings.published} is now snapshot {snapshot.name} ({note}).")
+            con.execute("detach rolled")
+            print(f"Rolled back: {settings.published} is now snapshot {snapshot.name} ({note}).")
+            # BI tools on PostgreSQL go back too
+            error = sync_postgres(con, settings.published, settings.postgres_url, run_id)
+            if error:
+                print(
+                    f"cchc rollback: PostgreSQL still holds the later marts ({error}); the next"
+                    " run publishes both again.",
+                    file=sys.stderr,
+                )
+                return EXIT_BLOCKED
+            if settings.postgres_url:
+                print("PostgreSQL target rolled back too.")
     return EXIT_PUBLISHED
 
 

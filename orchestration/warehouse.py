@@ -69,12 +69,12 @@ comment on table audit.dbt_builds is
     'One row per dbt invocation, numbered in order; staging rows carry the number (_build_no).';
 comment on column audit.dbt_builds.published_at is
     'When a snapshot built from this build was published: every blocking check had passed.';
--- a publish whose PostgreSQL copy failed: the next run publishes again, even on a quiet night
+-- copies to PostgreSQL that failed and are owed: no night is quiet until one succeeds
 create table if not exists audit.postgres_failures (
     run_id varchar, failed_at timestamp with time zone, error varchar
 );
 comment on table audit.postgres_failures is
-    'Publishes whose copy to the PostgreSQL target failed (the DuckDB snapshot was published).';
+    'Failed copies of a published snapshot to PostgreSQL, kept until a copy succeeds.';
 create table if not exists audit.deliveries (
     source varchar, extract_date date, fingerprint varchar, files bigint, loaded_at timestamp,
     primary key (source, extract_date)

@@ -135,7 +135,7 @@ def no_personal_data(settings, url: str) -> None:
     assert not [v for v in list(names)[:50] + list(ids)[:200] if v in text]
 
 
-def test_a_failed_copy_is_made_again_by_the_next_run_though_nothing_new(
+def test_a_failed_copy_is_made_again_by_the_next_run_and_a_rollback_reaches_postgres(
     env, server, monkeypatch, capsys
 ):
     generate(env.landing_dir, SAMPLE)
@@ -154,6 +154,10 @@ def test_a_failed_copy_is_made_again_by_the_next_run_though_nothing_new(
     [(latest,)] = duck_rows(env, LATEST_RUN)
     assert latest != first and pg_latest_run(server) == latest
 
-    # and the night after is quiet again
+    # a rollback takes PostgreSQL back too; the copy owed was made: the next night is quiet
+    assert cli.main(["rollback", "--by", "An", "--reason", "số liệu sai"]) == 0
+    assert "PostgreSQL target rolled back too" in capsys.readouterr().out
+    assert pg_latest_run(server) == first
     assert cli.main(["run"]) == cli.EXIT_WARNED
     assert "Nothing new since" in capsys.readouterr().out
+    assert pg_latest_run(server) == first

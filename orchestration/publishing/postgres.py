@@ -22,7 +22,7 @@ import duckdb
 import psycopg
 from psycopg import sql
 
-from cchc.orchestration.publishing.snapshot import primary_keys
+from cchc.orchestration.publishing.snapshot import primary_keys, published_tables
 from cchc.orchestration.warehouse import one_row
 
 SCHEMA, NEXT, ACCESS = "marts", "marts_next", "cchc_access"
@@ -83,6 +83,26 @@ def _pg_type(duckdb_type: str) -> str:
     if duckdb_type.startswith("DECIMAL"):
         return duckdb_type.replace("DECIMAL", "numeric")
     return _TYPES[duckdb_type]
+
+
+def sync_postgres(
+    con: duckdb.DuckDBPyConnection, snapshot: Path, url: str | None, run_id: str
+) -> str | None:
+    """Copy the current `snapshot` (published by `run_id`) to the PostgreSQL target at
+    `url`; the error as a person reads it if that failed, else None.
+
+    A failure is kept in the warehouse's audit.postgres_failures (`con`) until a copy
+    succeeds, or a publish finds the target switched off: while a copy is owed no night is
+    a quiet one, so the next run publishes both again (orchestration/changes.py)."""
+    if url:
+        try:
+            publish_postgres(snapshot, url, published_tables())
+        except psycopg.Error as exc:
+            error = f"{type(exc).__name__}: {str(exc)[:300]}"
+            con.execute("insert into audit.postgres_failures values (?, now(), ?)", [run_id, error])
+            return error
+    con.execute("delete from audit.postgres_failures")
+    return None
 
 
 def publish_postgres(snapshot: Path, url: str, tables: Sequence[str]) -> dict[str, int]:

@@ -3,14 +3,13 @@
 from pathlib import Path
 
 import dagster as dg
-import psycopg
 from dagster_duckdb import DuckDBResource
 
 from cchc.orchestration.constants import OWNERS
 from cchc.orchestration.defs.raw.scan import SCAN_KEY
 from cchc.orchestration.outcomes import check_outcome_name, read_events
-from cchc.orchestration.publishing.postgres import publish_postgres
-from cchc.orchestration.publishing.snapshot import publish, published_tables
+from cchc.orchestration.publishing.postgres import sync_postgres
+from cchc.orchestration.publishing.snapshot import publish
 from cchc.orchestration.resources import PublishTarget
 
 
@@ -62,21 +61,15 @@ def build_snapshot_asset(
             len(warned),
             keep=target.keep_snapshots,
         )
+        with duckdb.get_connection() as con:
+            error = sync_postgres(con, Path(target.published), target.postgres_url, context.run_id)
+        if error:
+            raise dg.Failure(
+                description="The DuckDB snapshot was published; the PostgreSQL target was "
+                f"left as it was ({error}). The next run publishes both again, even if "
+                "nothing new arrives."
+            )
         if target.postgres_url:
-            try:
-                publish_postgres(Path(target.published), target.postgres_url, published_tables())
-            except psycopg.Error as exc:
-                error = f"{type(exc).__name__}: {str(exc)[:300]}"
-                with duckdb.get_connection() as con:  # the next run is never a quiet one
-                    con.execute(
-                        "insert into audit.postgres_failures values (?, now(), ?)",
-                        [context.run_id, error],
-                    )
-                raise dg.Failure(
-                    description="The DuckDB snapshot was published; the PostgreSQL target was "
-                    f"left as it was ({error}). The next run publishes both again, even if "
-                    "nothing new arrives."
-                ) from None
             context.log.info("PostgreSQL target updated.")
         for table, count in result.row_counts.items():  # row counts shown on the marts' pages
             context.log_event(
