@@ -276,7 +276,7 @@ def _rollback(args: argparse.Namespace) -> int:
                 " order by published_at desc limit 1) returning run_id",
                 [note],
             )
-            con.execute("detach rolled")
+            con.execute("detach rolled")  # the PostgreSQL copy opens that file on its own
             print(f"Rolled back: {settings.published} is now snapshot {snapshot.name} ({note}).")
             # BI tools on PostgreSQL go back too
             error = sync_postgres(con, settings.published, settings.postgres_url, run_id)
